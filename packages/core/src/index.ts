@@ -1,0 +1,7 @@
+export { failureMessages, PermanentFailure, isPermanentFailure } from "./failures";
+export type { FailureCode } from "./failures";
+export { sniffPdf, SNIFF_BYTES } from "./sniff";
+export type { Sniffed } from "./sniff";
+export { storageKeys } from "./keys";
+export { detectionSchema, pageResultSchema } from "./detections";
+export type { Detection, PageResult } from "./detections";

@@ -1,0 +1,15 @@
+import type { Logger } from "@pagewise/logger";
+import { ensureDatabase } from "./ensure-database";
+import { migrate } from "./migrate";
+import { describeUnreachable } from "./unreachable";
+
+/** Create the database if missing and apply pending migrations. Unreachable Postgres is a one-line error. */
+export async function prepareDatabase(databaseUrl: string, log: Logger): Promise<void> {
+  try {
+    if (await ensureDatabase(databaseUrl)) log.info("created database");
+    const { applied } = await migrate(databaseUrl);
+    if (applied.length) log.info({ applied }, "applied migrations");
+  } catch (error) {
+    throw new Error(describeUnreachable("PostgreSQL", databaseUrl, error) ?? (error as Error).message, { cause: error });
+  }
+}

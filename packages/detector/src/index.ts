@@ -1,0 +1,1 @@
+export type { Detector, DetectorOptions, RgbaImage, Detection } from "./types";

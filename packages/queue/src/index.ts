@@ -1,0 +1,7 @@
+export { QueueName, JobName } from "./names";
+export { jobPayloadSchemas, parseJobPayload, isJobName } from "./payloads";
+export type { JobPayload } from "./payloads";
+export { defaultJobOptions } from "./options";
+export { redisOptionsFor, createRedis } from "./connection";
+export type { ConnectionRole } from "./connection";
+export { DocumentQueue } from "./producer";

@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { JobName } from "./names";
+
+/** Payloads carry ids, never data: the PDF lives in storage, the state in Postgres. */
+export const jobPayloadSchemas = {
+  [JobName.ProcessDocument]: z.object({ documentId: z.uuid() }).strict(),
+} as const;
+
+export type JobPayload<N extends JobName> = z.infer<(typeof jobPayloadSchemas)[N]>;
+
+/** Parse a payload for job `name`; throws a ZodError if it does not match the contract. */
+export function parseJobPayload<N extends JobName>(name: N, data: unknown): JobPayload<N> {
+  return jobPayloadSchemas[name].parse(data) as JobPayload<N>;
+}
+
+export function isJobName(name: string): name is JobName {
+  return Object.prototype.hasOwnProperty.call(jobPayloadSchemas, name);
+}
