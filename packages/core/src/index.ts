@@ -5,3 +5,5 @@ export type { Sniffed } from "./sniff";
 export { storageKeys } from "./keys";
 export { detectionSchema, pageResultSchema } from "./detections";
 export type { Detection, PageResult } from "./detections";
+export { describeUnreachable } from "./unreachable";
+export type { RgbaImage } from "./image";

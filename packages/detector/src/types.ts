@@ -1,13 +1,6 @@
-import type { Detection } from "@pagewise/core";
+import type { Detection, RgbaImage } from "@pagewise/core";
 
-export type { Detection };
-
-/** An RGBA raster, row-major, 4 bytes a pixel (what a canvas's getImageData gives). */
-export interface RgbaImage {
-  width: number;
-  height: number;
-  data: Uint8ClampedArray | Uint8Array;
-}
+export type { Detection, RgbaImage };
 
 export interface DetectorOptions {
   /** onnxruntime intra-op threads. */
