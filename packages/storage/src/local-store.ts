@@ -1,0 +1,119 @@
+import { constants, promises as fs } from "node:fs";
+import path from "node:path";
+import { contentTypeFor } from "./content-type";
+import { ObjectNotFound, UnsafeKey } from "./errors";
+import { assertSafeKey, assertSafePrefix } from "./key-guard";
+import { isMissing, listTree, writeAtomically } from "./local-files";
+import type { ObjectStore, ObjectStream, StoredObject } from "./object-store";
+
+/**
+ * Objects as files under one directory, key "a/b.png" → `${directory}/a/b.png`.
+ * Writes are atomic (temp file + rename). Content types are derived from the key's extension
+ * (.png, .json, .pdf, else application/octet-stream) rather than kept in sidecar files: one file per
+ * object keeps writes atomic and deletes simple, and every key Pagewise writes has a telling extension.
+ * The contentType passed to put/putFile is therefore not stored.
+ */
+export class LocalObjectStore implements ObjectStore {
+  readonly driver = "local" as const;
+  private readonly root: string;
+
+  constructor(
+    directory: string,
+    private readonly urlBase: string,
+  ) {
+    this.root = path.resolve(directory);
+  }
+
+  async put(key: string, body: Buffer, _contentType: string): Promise<void> {
+    await writeAtomically(this.pathOf(key), (temp) => fs.writeFile(temp, body));
+  }
+
+  async putFile(key: string, filePath: string, _contentType: string): Promise<void> {
+    // copyFile copies in the kernel (or in chunks), never through one big buffer.
+    await writeAtomically(this.pathOf(key), (temp) => fs.copyFile(filePath, temp));
+  }
+
+  async get(key: string): Promise<Buffer> {
+    try {
+      return await fs.readFile(this.pathOf(key));
+    } catch (error) {
+      throw isMissing(error) ? new ObjectNotFound(key) : error;
+    }
+  }
+
+  async getStream(key: string): Promise<ObjectStream> {
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(this.pathOf(key), "r");
+    } catch (error) {
+      throw isMissing(error) ? new ObjectNotFound(key) : error;
+    }
+    // Stat the open handle: size and content belong to the same file even if it is replaced meanwhile.
+    const stats = await handle.stat().catch(async (error: unknown) => {
+      await handle.close();
+      throw error;
+    });
+    if (!stats.isFile()) {
+      await handle.close();
+      throw new ObjectNotFound(key);
+    }
+    return { stream: handle.createReadStream(), size: stats.size, contentType: contentTypeFor(key) };
+  }
+
+  async head(key: string): Promise<StoredObject | null> {
+    try {
+      const stats = await fs.stat(this.pathOf(key));
+      return stats.isFile() ? { size: stats.size, contentType: contentTypeFor(key) } : null;
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+  }
+
+  async deletePrefix(prefix: string): Promise<number> {
+    assertSafePrefix(prefix);
+    // Same semantics as S3: a plain string prefix. Only the directory holding the prefix's last "/" can match.
+    const base = path.join(this.root, prefix.slice(0, prefix.lastIndexOf("/") + 1));
+    const { files, directories } = await listTree(base);
+    let deleted = 0;
+    for (const file of files.filter((file) => this.keyOf(file).startsWith(prefix))) {
+      await fs.rm(file, { force: true });
+      deleted += 1;
+    }
+    // Leave no empty directories behind: remove the matching ones, deepest first, if now empty.
+    const candidates = [base, ...directories].filter((dir) => dir !== this.root && `${this.keyOf(dir)}/`.startsWith(prefix));
+    for (const dir of candidates.reverse()) {
+      await fs.rmdir(dir).catch(() => undefined);
+    }
+    return deleted;
+  }
+
+  async url(key: string): Promise<string> {
+    assertSafeKey(key);
+    return `${this.urlBase}/${key.split("/").map(encodeURIComponent).join("/")}`;
+  }
+
+  async check(): Promise<void> {
+    const probe = path.join(this.root, `.check-${process.pid}`);
+    try {
+      await fs.mkdir(this.root, { recursive: true });
+      await fs.access(this.root, constants.W_OK);
+      await writeAtomically(probe, (temp) => fs.writeFile(temp, "ok"));
+      await fs.rm(probe, { force: true });
+    } catch (error) {
+      throw new Error(`Local storage directory ${this.root} is not writable: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /** Absolute file path for a key; rejects unsafe keys and, as a second guard, anything resolving outside root. */
+  private pathOf(key: string): string {
+    assertSafeKey(key);
+    const full = path.resolve(this.root, key);
+    if (!full.startsWith(this.root + path.sep)) throw new UnsafeKey(key);
+    return full;
+  }
+
+  private keyOf(fullPath: string): string {
+    return path.relative(this.root, fullPath).split(path.sep).join("/");
+  }
+}

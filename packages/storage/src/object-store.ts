@@ -1,0 +1,38 @@
+export interface StoredObject {
+  size: number;
+  contentType?: string;
+}
+
+export interface ObjectStream {
+  stream: NodeJS.ReadableStream;
+  size: number;
+  contentType?: string;
+}
+
+/** Where results live: a local directory or an S3 bucket, with identical behaviour. Keys must pass isSafeKey. */
+export interface ObjectStore {
+  readonly driver: "local" | "s3";
+  put(key: string, body: Buffer, contentType: string): Promise<void>;
+  /** Streams from disk; never holds the whole file in memory. */
+  putFile(key: string, filePath: string, contentType: string): Promise<void>;
+  /** Throws ObjectNotFound. */
+  get(key: string): Promise<Buffer>;
+  /** Throws ObjectNotFound. */
+  getStream(key: string): Promise<ObjectStream>;
+  head(key: string): Promise<StoredObject | null>;
+  /** Deletes every object whose key starts with `prefix` (non-empty); returns how many. */
+  deletePrefix(prefix: string): Promise<number>;
+  /** S3: a presigned GET URL; local: `${localUrlBase}/${key}`, a route the web app serves. */
+  url(key: string): Promise<string>;
+  /** Readiness: S3 HeadBucket / local directory writable. Throws with a clear message. */
+  check(): Promise<void>;
+}
+
+export interface ObjectStoreOptions {
+  /** Local driver: base of url(); default "/api/files". */
+  localUrlBase?: string;
+  /** S3 driver: lifetime of presigned URLs; default 3600. */
+  signedUrlTtlSeconds?: number;
+  /** S3 driver: SDK attempts per request (retryMode "standard", exponential backoff); default 5. */
+  maxAttempts?: number;
+}

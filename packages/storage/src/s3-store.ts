@@ -1,0 +1,128 @@
+import { createReadStream } from "node:fs";
+import type { Readable } from "node:stream";
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  paginateListObjectsV2,
+} from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import type { StorageConfig } from "@pagewise/config";
+import { ObjectNotFound } from "./errors";
+import { assertSafeKey, assertSafePrefix } from "./key-guard";
+import type { ObjectStore, ObjectStream, StoredObject } from "./object-store";
+import { bucketCheckError, isNotFound } from "./s3-errors";
+
+export type S3StorageConfig = Extract<StorageConfig, { driver: "s3" }>;
+
+/** DeleteObjects takes at most 1000 keys per request. */
+const DELETE_BATCH = 1000;
+
+/**
+ * Objects in an S3 bucket, used exactly as with AWS (endpoint and path style only change where requests go).
+ * Checksums stay at the SDK defaults (CRC32 on uploads). That is safe because no request here streams a body
+ * of its own: put sends a Buffer and putFile goes through lib-storage's Upload, which sends Buffer parts.
+ * A PutObject with a file stream would be sent aws-chunked with a trailing checksum, which real S3 decodes
+ * but s3rver stores verbatim (framing included), so "WHEN_REQUIRED" settings are not needed and not used.
+ */
+export class S3ObjectStore implements ObjectStore {
+  readonly driver = "s3" as const;
+  private readonly client: S3Client;
+  private readonly bucket: string;
+
+  constructor(
+    private readonly config: S3StorageConfig,
+    private readonly options: { signedUrlTtlSeconds: number; maxAttempts: number },
+  ) {
+    this.bucket = config.bucket;
+    this.client = new S3Client({
+      region: config.region,
+      endpoint: config.endpoint,
+      forcePathStyle: config.forcePathStyle,
+      credentials: config.credentials,
+      maxAttempts: options.maxAttempts,
+      retryMode: "standard",
+    });
+  }
+
+  async put(key: string, body: Buffer, contentType: string): Promise<void> {
+    assertSafeKey(key);
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+  }
+
+  async putFile(key: string, filePath: string, contentType: string): Promise<void> {
+    assertSafeKey(key);
+    // Upload reads the stream in 5 MB parts (multipart above that), so memory stays bounded for any file size.
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: key, Body: createReadStream(filePath), ContentType: contentType },
+    });
+    await upload.done();
+  }
+
+  async get(key: string): Promise<Buffer> {
+    const { stream } = await this.getStream(key);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream as Readable) chunks.push(Buffer.from(chunk as Uint8Array));
+    return Buffer.concat(chunks);
+  }
+
+  async getStream(key: string): Promise<ObjectStream> {
+    assertSafeKey(key);
+    try {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return { stream: response.Body as Readable, size: response.ContentLength ?? 0, contentType: response.ContentType };
+    } catch (error) {
+      throw isNotFound(error) ? new ObjectNotFound(key) : error;
+    }
+  }
+
+  async head(key: string): Promise<StoredObject | null> {
+    assertSafeKey(key);
+    try {
+      const response = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return { size: response.ContentLength ?? 0, contentType: response.ContentType };
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  async deletePrefix(prefix: string): Promise<number> {
+    assertSafePrefix(prefix);
+    let deleted = 0;
+    const pages = paginateListObjectsV2({ client: this.client, pageSize: DELETE_BATCH }, { Bucket: this.bucket, Prefix: prefix });
+    for await (const page of pages) {
+      const keys = (page.Contents ?? []).flatMap((object) => (object.Key ? [{ Key: object.Key }] : []));
+      if (keys.length === 0) continue;
+      const response = await this.client.send(
+        new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: keys, Quiet: true } }),
+      );
+      const failures = response.Errors ?? [];
+      if (failures.length > 0) {
+        const first = failures[0];
+        throw new Error(`S3 could not delete ${failures.length} object(s) under "${prefix}", e.g. ${first.Key}: ${first.Code} ${first.Message}`);
+      }
+      deleted += keys.length;
+    }
+    return deleted;
+  }
+
+  async url(key: string): Promise<string> {
+    assertSafeKey(key);
+    const command = new GetObjectCommand({ Bucket: this.bucket, Key: key });
+    return getSignedUrl(this.client, command, { expiresIn: this.options.signedUrlTtlSeconds });
+  }
+
+  async check(): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+    } catch (error) {
+      throw bucketCheckError(this.bucket, this.config.endpoint ?? `AWS region ${this.config.region}`, error);
+    }
+  }
+}

@@ -1,0 +1,212 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import { createObjectStore, ObjectNotFound, UnsafeKey, type ObjectStore } from "@pagewise/storage";
+import { startS3Server, type TestS3Server } from "../support/s3-server";
+
+const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream as Readable) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks);
+}
+
+async function filesBelow(dir: string): Promise<string[]> {
+  return (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
+}
+
+interface Harness {
+  store: ObjectStore;
+  /** Local: the storage directory (to look for leftovers); S3: undefined. */
+  directory?: string;
+  stop(): Promise<void>;
+}
+
+async function localHarness(): Promise<Harness> {
+  const directory = await mkdtemp(path.join(os.tmpdir(), "pagewise-local-store-"));
+  const store = createObjectStore({ driver: "local", directory });
+  return { store, directory, stop: () => rm(directory, { recursive: true, force: true }) };
+}
+
+async function s3Harness(): Promise<Harness> {
+  const server = await startS3Server();
+  return { store: createObjectStore(server.config), stop: () => server.stop() };
+}
+
+let workDir: string;
+let bigFile: string;
+let bigContent: Buffer;
+
+beforeAll(async () => {
+  workDir = await mkdtemp(path.join(os.tmpdir(), "pagewise-storage-test-"));
+  bigFile = path.join(workDir, "big.pdf");
+  bigContent = randomBytes(12 * 1024 * 1024 + 123); // > two 5 MB parts: a multipart upload on S3
+  await writeFile(bigFile, bigContent);
+});
+
+afterAll(async () => {
+  await rm(workDir, { recursive: true, force: true });
+});
+
+describe.each([
+  ["local", localHarness],
+  ["s3", s3Harness],
+] as const)("%s object store", (driver, start) => {
+  let harness: Harness;
+  let store: ObjectStore;
+
+  beforeAll(async () => {
+    harness = await start();
+    store = harness.store;
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+  });
+
+  it("reports its driver and passes check()", async () => {
+    expect(store.driver).toBe(driver);
+    await expect(store.check()).resolves.toBeUndefined();
+  });
+
+  it("round-trips a Buffer byte-exact, with size and content type", async () => {
+    const body = randomBytes(64 * 1024);
+    await store.put("documents/round/pages/1.png", body, "image/png");
+
+    expect(sha256(await store.get("documents/round/pages/1.png"))).toBe(sha256(body));
+    expect(await store.head("documents/round/pages/1.png")).toEqual({ size: body.length, contentType: "image/png" });
+  });
+
+  it("keeps the content type of JSON results", async () => {
+    const body = Buffer.from(JSON.stringify({ page: 1, detections: [] }));
+    await store.put("documents/round/pages/1.json", body, "application/json");
+
+    expect(await store.head("documents/round/pages/1.json")).toEqual({ size: body.length, contentType: "application/json" });
+    expect(JSON.parse((await store.get("documents/round/pages/1.json")).toString("utf8"))).toEqual({ page: 1, detections: [] });
+  });
+
+  it("overwrites an existing key (re-delivered jobs write the same keys)", async () => {
+    await store.put("documents/over/pages/1.json", Buffer.from('{"v":1}'), "application/json");
+    await store.put("documents/over/pages/1.json", Buffer.from('{"v":2}'), "application/json");
+
+    expect((await store.get("documents/over/pages/1.json")).toString()).toBe('{"v":2}');
+  });
+
+  it("putFile streams a 12 MB file from disk byte-exact", async () => {
+    await store.putFile("documents/big/source.pdf", bigFile, "application/pdf");
+
+    expect(await store.head("documents/big/source.pdf")).toEqual({ size: bigContent.length, contentType: "application/pdf" });
+    expect(sha256(await store.get("documents/big/source.pdf"))).toBe(sha256(bigContent));
+  });
+
+  it("getStream returns the bytes with size and content type", async () => {
+    const body = randomBytes(300 * 1024);
+    await store.put("documents/stream/pages/2.png", body, "image/png");
+
+    const { stream, size, contentType } = await store.getStream("documents/stream/pages/2.png");
+    expect({ size, contentType }).toEqual({ size: body.length, contentType: "image/png" });
+    expect(sha256(await readAll(stream))).toBe(sha256(body));
+  });
+
+  it("a missing key: head → null, get and getStream → ObjectNotFound", async () => {
+    expect(await store.head("documents/missing/pages/1.png")).toBeNull();
+    await expect(store.get("documents/missing/pages/1.png")).rejects.toBeInstanceOf(ObjectNotFound);
+    await expect(store.get("documents/missing/pages/1.png")).rejects.toMatchObject({ key: "documents/missing/pages/1.png" });
+    await expect(store.getStream("documents/missing/pages/1.png")).rejects.toBeInstanceOf(ObjectNotFound);
+  });
+
+  it("a failed putFile (missing source file) rejects and stores nothing", async () => {
+    await expect(store.putFile("documents/failed/source.pdf", path.join(workDir, "nope.pdf"), "application/pdf")).rejects.toThrow();
+
+    expect(await store.head("documents/failed/source.pdf")).toBeNull();
+    if (harness.directory) expect((await filesBelow(harness.directory)).filter((name) => name.startsWith("."))).toEqual([]);
+  });
+
+  it("deletePrefix deletes exactly the keys with that prefix and counts them", async () => {
+    const one = Buffer.from("1");
+    await store.put("documents/del-a/source.pdf", one, "application/pdf");
+    await store.put("documents/del-a/pages/1.png", one, "image/png");
+    await store.put("documents/del-a/pages/1.json", one, "application/json");
+    await store.put("documents/del-ab/pages/1.png", one, "image/png");
+    await store.put("documents/del-b/pages/1.png", one, "image/png");
+
+    expect(await store.deletePrefix("documents/del-a/")).toBe(3);
+    expect(await store.head("documents/del-a/pages/1.png")).toBeNull();
+    expect(await store.head("documents/del-a/source.pdf")).toBeNull();
+    expect(await store.head("documents/del-ab/pages/1.png")).not.toBeNull();
+    expect(await store.head("documents/del-b/pages/1.png")).not.toBeNull();
+
+    // A plain string prefix, as in S3: "documents/del-a" also matches "documents/del-ab/…".
+    expect(await store.deletePrefix("documents/del-a")).toBe(1);
+    expect(await store.deletePrefix("documents/del-none/")).toBe(0);
+    expect(await store.head("documents/del-b/pages/1.png")).not.toBeNull();
+  });
+
+  it("url() serves the object: presigned GET on S3, the web route locally", async () => {
+    const body = randomBytes(10_000);
+    await store.put("documents/url/pages/3.png", body, "image/png");
+    const url = await store.url("documents/url/pages/3.png");
+
+    if (driver === "local") {
+      expect(url).toBe("/api/files/documents/url/pages/3.png");
+    } else {
+      const response = await fetch(url);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toBe("image/png");
+      expect(sha256(Buffer.from(await response.arrayBuffer()))).toBe(sha256(body));
+    }
+  });
+
+  it.each(["../escape.png", "/etc/passwd", "documents\\a.png", "documents//a.png", "a\0b", ""])(
+    "rejects the unsafe key %j",
+    async (key) => {
+      await expect(store.put(key, Buffer.from("x"), "image/png")).rejects.toBeInstanceOf(UnsafeKey);
+      await expect(store.get(key)).rejects.toBeInstanceOf(UnsafeKey);
+      await expect(store.head(key)).rejects.toBeInstanceOf(UnsafeKey);
+      await expect(store.url(key)).rejects.toBeInstanceOf(UnsafeKey);
+    },
+  );
+
+  it("refuses an empty or traversing prefix for deletePrefix", async () => {
+    await expect(store.deletePrefix("")).rejects.toBeInstanceOf(UnsafeKey);
+    await expect(store.deletePrefix("../")).rejects.toBeInstanceOf(UnsafeKey);
+  });
+
+  it("leaves no temp files behind", async () => {
+    if (harness.directory) expect((await filesBelow(harness.directory)).filter((name) => name.startsWith("."))).toEqual([]);
+  });
+});
+
+describe("check() failures", () => {
+  let server: TestS3Server;
+
+  beforeAll(async () => {
+    server = await startS3Server();
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("S3: a missing bucket rejects with a message naming the bucket", async () => {
+    const store = createObjectStore({ ...server.config, bucket: "no-such-bucket" } as typeof server.config);
+    await expect(store.check()).rejects.toThrow(`S3 bucket "no-such-bucket" at ${server.endpoint} does not exist`);
+  });
+
+  it("local: a directory that cannot be created rejects with a message naming it", async () => {
+    const blocker = path.join(workDir, "a-file");
+    await writeFile(blocker, "not a directory");
+    const store = createObjectStore({ driver: "local", directory: path.join(blocker, "storage") });
+    await expect(store.check()).rejects.toThrow(`Local storage directory ${path.join(blocker, "storage")} is not writable`);
+  });
+});
+
+describe("local url()", () => {
+  it("uses the configured base and encodes each segment", async () => {
+    const store = createObjectStore({ driver: "local", directory: workDir }, { localUrlBase: "https://app.example/files/" });
+    expect(await store.url("documents/a b/1.png")).toBe("https://app.example/files/documents/a%20b/1.png");
+  });
+});
