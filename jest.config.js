@@ -20,5 +20,6 @@ const tier = (name, extra = {}) => ({ ...shared, displayName: name, testMatch: [
 
 module.exports = {
   projects: [tier("unit"), tier("integration"), tier("corpus"), tier("e2e")],
+  globalSetup: "<rootDir>/tests/support/global-setup.js",
   testTimeout: 60_000,
 };

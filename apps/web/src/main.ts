@@ -1,1 +1,51 @@
-export {};
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseEnv, storageConfigFrom, webEnvSchema } from "@pagewise/config";
+import { createDb, DocumentRepository, prepareDatabase } from "@pagewise/db";
+import { createLogger } from "@pagewise/logger";
+import { connectRedis, DocumentQueue } from "@pagewise/queue";
+import { createObjectStore } from "@pagewise/storage";
+import { createApp } from "./app";
+import { listenWithGracefulShutdown } from "./server";
+
+async function main(): Promise<void> {
+  const env = parseEnv(webEnvSchema);
+  const log = createLogger("web", env.LOG_LEVEL);
+  try {
+    if (env.MIGRATE_ON_START) await prepareDatabase(env.DATABASE_URL, log);
+    const redis = await connectRedis("producer", env.REDIS_URL, { rejectUnauthorized: env.REDIS_TLS_REJECT_UNAUTHORIZED });
+    const db = createDb(env.DATABASE_URL);
+    const queue = new DocumentQueue(redis, env.QUEUE_PREFIX);
+    const store = createObjectStore(storageConfigFrom(env), { signedUrlTtlSeconds: env.SIGNED_URL_TTL_SECONDS });
+    const uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), "pagewise-uploads-"));
+    const app = createApp({
+      documents: new DocumentRepository(db),
+      queue,
+      store,
+      log,
+      uploadDir,
+      limits: { maxUploadBytes: env.MAX_UPLOAD_BYTES },
+      checkReady: async () => {
+        await Promise.all([db.$queryRaw`SELECT 1`, redis.ping()]);
+      },
+    });
+    listenWithGracefulShutdown(app, {
+      port: env.PORT,
+      host: env.HOST,
+      log,
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+      onClose: async () => {
+        await queue.close();
+        redis.disconnect();
+        await db.$disconnect();
+        fs.rmSync(uploadDir, { recursive: true, force: true });
+      },
+    });
+  } catch (error) {
+    log.fatal((error as Error).message);
+    process.exit(1);
+  }
+}
+
+void main();

@@ -17,6 +17,7 @@ export const commonEnvSchema = z.object({
   REDIS_TLS_REJECT_UNAUTHORIZED: bool(true),
   QUEUE_PREFIX: z.string().min(1).default("pagewise"),
   MIGRATE_ON_START: bool(true),
+  MAX_UPLOAD_BYTES: int(100 * 1024 * 1024, 1),
   DATA_DIR: z.string().min(1).default("./data"),
   S3_BUCKET: optionalString,
   S3_ENDPOINT: optionalString,
@@ -29,7 +30,6 @@ export const commonEnvSchema = z.object({
 export const webEnvSchema = commonEnvSchema.extend({
   PORT: int(3000, 0),
   HOST: z.string().min(1).default("0.0.0.0"),
-  MAX_UPLOAD_BYTES: int(100 * 1024 * 1024, 1),
   SIGNED_URL_TTL_SECONDS: int(3600, 1),
   SHUTDOWN_TIMEOUT_SECONDS: int(25, 1),
 });

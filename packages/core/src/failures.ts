@@ -13,6 +13,7 @@ export const failureMessages = {
   timeout: "Processing took longer than the time limit.",
   source_missing: "The uploaded file is no longer in storage.",
   enqueue_failed: "The document could not be queued; please upload it again.",
+  stalled: "Processing was interrupted too many times (the worker stopped while holding this document).",
   internal: "Processing failed because of an internal error.",
 } as const;
 

@@ -6,4 +6,3 @@ export { migrate, defaultMigrationsDir } from "./migrate";
 export type { MigrationResult } from "./migrate";
 export { ensureDatabase } from "./ensure-database";
 export { prepareDatabase } from "./prepare";
-export { describeUnreachable } from "./unreachable";

@@ -1,7 +1,7 @@
 import type { Logger } from "@pagewise/logger";
 import { ensureDatabase } from "./ensure-database";
 import { migrate } from "./migrate";
-import { describeUnreachable } from "./unreachable";
+import { describeUnreachable } from "@pagewise/core";
 
 /** Create the database if missing and apply pending migrations. Unreachable Postgres is a one-line error. */
 export async function prepareDatabase(databaseUrl: string, log: Logger): Promise<void> {

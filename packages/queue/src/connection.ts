@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
 
 export type ConnectionRole = "producer" | "worker";
@@ -32,4 +33,12 @@ export function redisOptionsFor(role: ConnectionRole, url: string, rejectUnautho
 
 export function createRedis(role: ConnectionRole, url: string): Redis {
   return new Redis(redisOptionsFor(role, url));
+}
+
+/**
+ * The same options typed for BullMQ, which then owns (and closes) the connections it makes from them.
+ * The cast only bridges ioredis's and BullMQ's declarations of the same option bag.
+ */
+export function bullConnection(role: ConnectionRole, url: string, rejectUnauthorized = true): ConnectionOptions {
+  return redisOptionsFor(role, url, rejectUnauthorized) as ConnectionOptions;
 }

@@ -2,6 +2,7 @@ export { QueueName, JobName } from "./names";
 export { jobPayloadSchemas, parseJobPayload, isJobName } from "./payloads";
 export type { JobPayload } from "./payloads";
 export { defaultJobOptions } from "./options";
-export { redisOptionsFor, createRedis } from "./connection";
+export { redisOptionsFor, createRedis, bullConnection } from "./connection";
+export { connectRedis } from "./connect";
 export type { ConnectionRole } from "./connection";
 export { DocumentQueue } from "./producer";

@@ -1,0 +1,80 @@
+import { randomUUID } from "node:crypto";
+import { DocumentRepository, type Db } from "@pagewise/db";
+import { testDb } from "../support/services";
+
+describe("DocumentRepository status rules (real PostgreSQL)", () => {
+  let db: Db;
+  let documents: DocumentRepository;
+  const ids: string[] = [];
+
+  beforeAll(() => {
+    db = testDb();
+    documents = new DocumentRepository(db);
+  });
+  afterAll(async () => {
+    await db.document.deleteMany({ where: { id: { in: ids } } });
+    await db.$disconnect();
+  });
+
+  async function newDocument() {
+    const id = randomUUID();
+    ids.push(id);
+    await documents.create({ id, title: "T", filename: "t.pdf", sourceKey: `documents/${id}/source.pdf`, sourceBytes: 10 });
+    return id;
+  }
+  const page = (number: number) => ({ number, width: 100, height: 200, scale: 2, detectionCount: number, imageKey: `i${number}`, jsonKey: `j${number}` });
+
+  it("claims a queued document once per attempt and records who detects", async () => {
+    const id = await newDocument();
+    const claimed = await documents.claim(id, "ppocr-det");
+    expect(claimed).toMatchObject({ status: "processing", detector: "ppocr-det", attempts: 1 });
+    expect(claimed?.startedAt).toBeInstanceOf(Date);
+    const again = await documents.claim(id, "ppocr-det");
+    expect(again?.attempts).toBe(2);
+    expect(again?.startedAt?.getTime()).toBe(claimed?.startedAt?.getTime());
+  });
+
+  it("upserts pages and never moves pagesDone backwards", async () => {
+    const id = await newDocument();
+    await documents.claim(id, "ppocr-det");
+    await documents.recordPage(id, page(1));
+    await documents.recordPage(id, page(2));
+    await documents.recordPage(id, { ...page(1), detectionCount: 99 }); // a re-delivered page 1
+    const doc = await documents.find(id);
+    expect(doc?.pagesDone).toBe(2);
+    expect(doc?.pages.map((p) => [p.number, p.detectionCount])).toEqual([
+      [1, 99],
+      [2, 2],
+    ]);
+  });
+
+  it("does not fail or re-finish a document that already ended", async () => {
+    const id = await newDocument();
+    await documents.claim(id, "ppocr-det");
+    expect(await documents.markSucceeded(id)).toBe(true);
+    expect(await documents.markFailed(id, "internal", "x")).toBe(false);
+    expect(await documents.claim(id, "ppocr-det")).toBeNull();
+    expect((await documents.find(id))?.status).toBe("succeeded");
+  });
+
+  it("keeps a failure's code and public message", async () => {
+    const id = await newDocument();
+    expect(await documents.markFailed(id, "pdf_encrypted", "The PDF is protected by a password.")).toBe(true);
+    expect(await documents.find(id)).toMatchObject({ status: "failed", errorCode: "pdf_encrypted" });
+  });
+
+  it("lists newest first with keyset pagination", async () => {
+    const a = await newDocument();
+    const b = await newDocument();
+    // Other test files insert documents concurrently; they are always newer, so they never land after a cursor.
+    const all = await documents.list(100);
+    const ib = all.findIndex((d) => d.id === b);
+    const ia = all.findIndex((d) => d.id === a);
+    expect(ib).toBeGreaterThanOrEqual(0);
+    expect(ia).toBeGreaterThan(ib);
+    const afterB = await documents.list(all.length, { createdAt: all[ib]!.createdAt, id: b });
+    const rest = all.slice(ib + 1).map((d) => d.id);
+    expect(afterB.slice(0, rest.length).map((d) => d.id)).toEqual(rest);
+    expect(rest).toContain(a);
+  });
+});

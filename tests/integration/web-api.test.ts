@@ -1,0 +1,157 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Queue } from "bullmq";
+import type { Express } from "express";
+import type { Redis } from "ioredis";
+import request from "supertest";
+import { createLogger } from "@pagewise/logger";
+import { type Db, DocumentRepository } from "@pagewise/db";
+import { connectRedis, DocumentQueue, QueueName, bullConnection } from "@pagewise/queue";
+import { createObjectStore, type ObjectStore } from "@pagewise/storage";
+import { createApp } from "@pagewise/web/app";
+import type { StorageConfig } from "@pagewise/config";
+import { startS3Server } from "../support/s3-server";
+import { corpusFile, obliterate, randomPrefix, redisUrl, testDb } from "../support/services";
+
+type Driver = "local" | "s3";
+
+describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, Redis, storage)", (driver) => {
+  const prefix = randomPrefix(`web-${driver}`);
+  let db: Db;
+  let redis: Redis;
+  let queue: DocumentQueue;
+  let inspect: Queue;
+  let store: ObjectStore;
+  let app: Express;
+  let stopS3: (() => Promise<void>) | undefined;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pw-web-"));
+
+  beforeAll(async () => {
+    let storage: StorageConfig = { driver: "local", directory: path.join(tmp, "data") };
+    if (driver === "s3") {
+      const s3 = await startS3Server();
+      storage = s3.config;
+      stopS3 = s3.stop;
+    }
+    db = testDb();
+    redis = await connectRedis("producer", redisUrl());
+    queue = new DocumentQueue(redis, prefix);
+    inspect = new Queue(QueueName.Documents, { connection: bullConnection("worker", redisUrl()), prefix });
+    store = createObjectStore(storage);
+    app = createApp({
+      documents: new DocumentRepository(db),
+      queue,
+      store,
+      log: createLogger("web-test", "silent"),
+      uploadDir: fs.mkdtempSync(path.join(tmp, "uploads-")),
+      limits: { maxUploadBytes: 200_000 },
+      checkReady: async () => {
+        await Promise.all([db.$queryRaw`SELECT 1`, redis.ping()]);
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await queue.close();
+    await inspect.close();
+    redis.disconnect();
+    await db.$disconnect();
+    await obliterate(prefix);
+    await stopS3?.();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const upload = (file: string, title?: string) => {
+    const req = request(app).post("/api/documents").attach("file", corpusFile(file));
+    return title ? req.field("title", title) : req;
+  };
+
+  it("accepts a PDF: stores it, writes the row, enqueues a job with the document id, answers 202 + Location", async () => {
+    const res = await upload("text-1p-pdflatex.pdf", "Minimal").expect(202);
+    const id = res.body.id as string;
+    expect(res.headers.location).toBe(`/api/documents/${id}`);
+    expect(res.body).toMatchObject({ title: "Minimal", status: "queued", pagesDone: 0, pageCount: null, error: null, pages: [] });
+    const stored = await store.head(`documents/${id}/source.pdf`);
+    expect(stored?.size).toBe(fs.statSync(corpusFile("text-1p-pdflatex.pdf")).size);
+    const job = await inspect.getJob(id);
+    expect(job?.data).toEqual({ documentId: id });
+
+    const status = await request(app).get(`/api/documents/${id}`).expect(200);
+    expect(status.body).toMatchObject({ id, status: "queued", pages: [] });
+  });
+
+  it("names the document after the file when no title is given", async () => {
+    const res = await upload("multicolumn-latex.pdf").expect(202);
+    expect(res.body.title).toBe("multicolumn-latex");
+  });
+
+  it.each([
+    ["empty-0-bytes.pdf", 400, "empty_file"],
+    ["not-pdf-html.pdf", 415, "not_pdf"],
+    ["not-pdf-jpeg.pdf", 415, "not_pdf"],
+    ["text-117p-geotopo.pdf", 413, "file_too_large"],
+  ])("rejects %s at upload with %i %s", async (file, status, code) => {
+    const before = await inspect.count();
+    const res = await upload(file).expect(status);
+    expect(res.body).toEqual({ error: { code, message: expect.any(String) } });
+    expect(await inspect.count()).toBe(before);
+  });
+
+  it("asks for the file when none is sent", async () => {
+    const res = await request(app).post("/api/documents").field("title", "x").expect(400);
+    expect(res.body.error.code).toBe("missing_file");
+  });
+
+  it("answers 404 in JSON for unknown documents, pages and routes", async () => {
+    expect((await request(app).get("/api/documents/00000000-0000-4000-8000-000000000000").expect(404)).body.error.code).toBe("not_found");
+    expect((await request(app).get("/api/documents/nope").expect(404)).body.error.code).toBe("not_found");
+    const { body } = await upload("text-1p-pdflatex.pdf").expect(202);
+    expect((await request(app).get(`/api/documents/${body.id}/pages/1`).expect(404)).body.error.code).toBe("not_found");
+    expect((await request(app).get("/api/nothing-here").expect(404)).body.error.code).toBe("not_found");
+  });
+
+  it("lists documents newest first with a cursor", async () => {
+    const a = (await upload("text-1p-pdflatex.pdf", "A").expect(202)).body.id;
+    const b = (await upload("text-1p-pdflatex.pdf", "B").expect(202)).body.id;
+    const first = await request(app).get("/api/documents?limit=1").expect(200);
+    expect(first.body.items).toHaveLength(1);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const many = await request(app).get("/api/documents?limit=100").expect(200);
+    const ids = many.body.items.map((d: { id: string }) => d.id);
+    expect(ids.indexOf(b)).toBeLessThan(ids.indexOf(a));
+    await request(app).get("/api/documents?limit=1000").expect(400);
+    await request(app).get("/api/documents?cursor=garbage").expect(400);
+  });
+
+  it("reports health and readiness", async () => {
+    await request(app).get("/healthz").expect(200, { status: "ok" });
+    await request(app).get("/readyz").expect(200, { status: "ready" });
+  });
+
+  it("marks the row failed and answers 503 when the enqueue fails; nothing stays queued", async () => {
+    const lost = await connectRedis("producer", redisUrl());
+    const brokenQueue = new DocumentQueue(lost, prefix);
+    await brokenQueue.queue.waitUntilReady();
+    lost.disconnect();
+    const documents = new DocumentRepository(db);
+    const broken = createApp({
+      documents,
+      queue: brokenQueue,
+      store,
+      log: createLogger("web-test", "silent"),
+      uploadDir: fs.mkdtempSync(path.join(tmp, "uploads-")),
+      limits: { maxUploadBytes: 200_000 },
+      checkReady: async () => {
+        await lost.ping();
+      },
+    });
+    const res = await request(broken).post("/api/documents").attach("file", corpusFile("text-1p-pdflatex.pdf")).expect(503);
+    expect(res.body.error.code).toBe("queue_unavailable");
+    const recent = await db.document.findFirst({ orderBy: { createdAt: "desc" }, where: { errorCode: "enqueue_failed" } });
+    expect(recent?.status).toBe("failed");
+    expect(await db.document.count({ where: { id: recent!.id, status: "queued" } })).toBe(0);
+    await request(broken).get("/readyz").expect(503);
+    await brokenQueue.close().catch(() => undefined);
+  });
+});

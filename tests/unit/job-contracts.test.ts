@@ -1,0 +1,52 @@
+import { defaultJobOptions, isJobName, JobName, parseJobPayload, redisOptionsFor } from "@pagewise/queue";
+import { assertEveryJobHasHandler } from "@pagewise/worker/handlers";
+
+const id = "7d5c2f9e-3b1a-4c2d-9e8f-0a1b2c3d4e5f";
+
+describe("job contracts", () => {
+  it("accepts an id-only payload", () => {
+    expect(parseJobPayload(JobName.ProcessDocument, { documentId: id })).toEqual({ documentId: id });
+  });
+
+  it("rejects payloads that carry data or bad ids", () => {
+    expect(() => parseJobPayload(JobName.ProcessDocument, { documentId: "42" })).toThrow();
+    expect(() => parseJobPayload(JobName.ProcessDocument, { documentId: id, pdf: "JVBERi0..." })).toThrow();
+    expect(() => parseJobPayload(JobName.ProcessDocument, {})).toThrow();
+  });
+
+  it("knows its job names", () => {
+    expect(isJobName("process-document")).toBe(true);
+    expect(isJobName("nope")).toBe(false);
+  });
+
+  it("retries with exponential backoff and jitter by default", () => {
+    const options = defaultJobOptions[JobName.ProcessDocument];
+    expect(options.attempts).toBeGreaterThan(1);
+    expect(options.backoff).toMatchObject({ type: "exponential" });
+  });
+});
+
+describe("worker handler registry", () => {
+  it("refuses to start when a job name has no handler", () => {
+    expect(() => assertEveryJobHasHandler({})).toThrow(/process-document/);
+    expect(() => assertEveryJobHasHandler({ [JobName.ProcessDocument]: async () => undefined })).not.toThrow();
+  });
+});
+
+describe("Redis connection options", () => {
+  it("never gives up on worker commands and fails fast for producers", () => {
+    expect(redisOptionsFor("worker", "redis://127.0.0.1:6379").maxRetriesPerRequest).toBeNull();
+    const producer = redisOptionsFor("producer", "redis://127.0.0.1:6379");
+    expect(producer.enableOfflineQueue).toBe(false);
+    expect(producer.maxRetriesPerRequest).toBe(1);
+  });
+
+  it("uses TLS for rediss:// and verifies certificates unless told not to", () => {
+    const url = "rediss://:secret@ec2-1-2-3-4.compute-1.amazonaws.com:25690/2";
+    const strict = redisOptionsFor("worker", url);
+    expect(strict).toMatchObject({ host: "ec2-1-2-3-4.compute-1.amazonaws.com", port: 25690, password: "secret", db: 2 });
+    expect(strict.tls).toEqual({ rejectUnauthorized: true });
+    expect(redisOptionsFor("worker", url, false).tls).toEqual({ rejectUnauthorized: false });
+    expect(redisOptionsFor("worker", "redis://127.0.0.1:6379").tls).toBeUndefined();
+  });
+});
