@@ -1,1 +1,2 @@
 export type { Detector, DetectorOptions, RgbaImage, Detection } from "./types";
+export { detectorIds, createDetector } from "./create-detector";

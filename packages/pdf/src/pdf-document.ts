@@ -1,0 +1,76 @@
+import { PermanentFailure } from "@pagewise/core";
+import type { PDFDocumentProxy, PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
+import { renderScale, pixelSize, type RenderLimits } from "./render-scale";
+import { CanvasPage, type RenderedPage } from "./rendered-page";
+import { textItemBoxes, type TextBox } from "./text-boxes";
+
+type RenderCanvas = Parameters<PDFPageProxy["render"]>[0]["canvas"];
+
+export interface PdfDocument {
+  readonly numPages: number;
+  /** Render a page upright as displayed (honours /Rotate) on a white background. Releases the previous page. */
+  renderPage(pageNumber: number, limits: RenderLimits): Promise<RenderedPage>;
+  /** Non-blank text items, in the pixel coordinates of renderPage at the same scale. */
+  textBoxes(pageNumber: number, scale: number): Promise<TextBox[]>;
+  destroy(): Promise<void>;
+}
+
+export class PdfjsDocument implements PdfDocument {
+  private current: RenderedPage | undefined;
+
+  constructor(private readonly doc: PDFDocumentProxy) {}
+
+  get numPages(): number {
+    return this.doc.numPages;
+  }
+
+  async renderPage(pageNumber: number, limits: RenderLimits): Promise<RenderedPage> {
+    this.current?.release(); // one page in memory at a time
+    this.current = undefined;
+    const page = await this.page(pageNumber);
+    try {
+      const unscaled = page.getViewport({ scale: 1 }); // already rotated by /Rotate
+      const scale = renderScale(unscaled.width, unscaled.height, limits);
+      const viewport = page.getViewport({ scale });
+      const { width, height } = pixelSize(unscaled.width, unscaled.height, scale);
+      const { createCanvas } = await import("@napi-rs/canvas");
+      const canvas = createCanvas(width, height);
+      const context = canvas.getContext("2d");
+      context.fillStyle = "#ffffff";
+      context.fillRect(0, 0, width, height);
+      // napi-rs canvas types are not the DOM's; pdf.js only needs the 2D context API, which it implements.
+      await page.render({ canvas: canvas as unknown as RenderCanvas, viewport }).promise;
+      this.current = new CanvasPage(page, canvas, { number: pageNumber, scale, rotation: viewport.rotation });
+      return this.current;
+    } catch (error) {
+      page.cleanup();
+      throw error;
+    }
+  }
+
+  async textBoxes(pageNumber: number, scale: number): Promise<TextBox[]> {
+    const page = await this.page(pageNumber);
+    const viewport = page.getViewport({ scale });
+    const { width, height } = pixelSize(viewport.width / scale, viewport.height / scale, scale);
+    const content = await page.getTextContent();
+    return textItemBoxes(content, viewport.transform, { width, height });
+  }
+
+  async destroy(): Promise<void> {
+    this.current?.release();
+    this.current = undefined;
+    await this.doc.destroy();
+  }
+
+  private async page(pageNumber: number): Promise<PDFPageProxy> {
+    if (!Number.isInteger(pageNumber) || pageNumber < 1 || pageNumber > this.doc.numPages) {
+      throw new RangeError(`page ${pageNumber} is outside 1..${this.doc.numPages}`);
+    }
+    try {
+      return await this.doc.getPage(pageNumber);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new PermanentFailure("pdf_corrupt", `pdf.js could not read page ${pageNumber}: ${detail}`, { cause: error });
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import type { Detection, RgbaImage } from "@pagewise/core";
+import type { Canvas } from "@napi-rs/canvas";
+import type { PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
+
+export interface RenderedPage {
+  readonly number: number;
+  readonly width: number;
+  readonly height: number;
+  /** Pixels per PDF point. */
+  readonly scale: number;
+  /** The page's /Rotate, in degrees (0, 90, 180 or 270); the image is already upright. */
+  readonly rotation: number;
+  /** A copy of the page's RGBA pixels (including any annotations drawn so far). */
+  image(): RgbaImage;
+  /** Stroke each detection's polygon (or box) onto the page. */
+  annotate(detections: Detection[]): void;
+  toPng(): Promise<Buffer>;
+  /** page.cleanup() and drop the canvas; the page cannot be used afterwards. */
+  release(): void;
+}
+
+const STROKE = "rgba(255, 64, 0, 0.8)";
+
+export class CanvasPage implements RenderedPage {
+  readonly number: number;
+  readonly width: number;
+  readonly height: number;
+  readonly scale: number;
+  readonly rotation: number;
+  private canvas: Canvas | undefined;
+
+  constructor(
+    private readonly page: PDFPageProxy,
+    canvas: Canvas,
+    info: { number: number; scale: number; rotation: number },
+  ) {
+    this.canvas = canvas;
+    this.width = canvas.width;
+    this.height = canvas.height;
+    this.number = info.number;
+    this.scale = info.scale;
+    this.rotation = info.rotation;
+  }
+
+  image(): RgbaImage {
+    const { data } = this.live().getContext("2d").getImageData(0, 0, this.width, this.height);
+    return { width: this.width, height: this.height, data };
+  }
+
+  annotate(detections: Detection[]): void {
+    const context = this.live().getContext("2d");
+    context.save();
+    context.strokeStyle = STROKE;
+    context.lineWidth = 2;
+    context.lineJoin = "round";
+    for (const { box, polygon } of detections) {
+      context.beginPath();
+      if (polygon.length >= 3) {
+        polygon.forEach(([x, y], i) => (i === 0 ? context.moveTo(x, y) : context.lineTo(x, y)));
+        context.closePath();
+      } else {
+        context.rect(box[0], box[1], box[2] - box[0], box[3] - box[1]);
+      }
+      context.stroke();
+    }
+    context.restore();
+  }
+
+  toPng(): Promise<Buffer> {
+    return this.live().encode("png");
+  }
+
+  release(): void {
+    if (!this.canvas) return;
+    this.canvas = undefined;
+    this.page.cleanup();
+  }
+
+  private live(): Canvas {
+    if (!this.canvas) throw new Error(`page ${this.number} was released`);
+    return this.canvas;
+  }
+}
