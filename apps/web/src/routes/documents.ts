@@ -1,17 +1,15 @@
-import { randomUUID } from "node:crypto";
 import { Router } from "express";
 import { z } from "zod";
-import { storageKeys } from "@pagewise/core";
 import type { DocumentRepository } from "@pagewise/db";
 import { ObjectNotFound } from "@pagewise/storage";
 import type { WebDeps } from "../deps";
 import { HttpError, notFound } from "../http-error";
-import { documentPath, presentDocument, presentPage, presentSummary } from "../presenters";
-import { assertLooksLikePdf, multipartPdf, removeQuietly, titleFromFilename } from "../upload";
+import { presentDocument, presentPage, presentSummary } from "../presenters";
+import { parse } from "../validate";
+import { createDocumentHandlers } from "./create-document";
 
 const idParams = z.object({ id: z.uuid() });
 const pageParams = idParams.extend({ n: z.coerce.number().int().min(1) });
-const uploadFields = z.object({ title: z.string().trim().min(1).max(500).optional() });
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().optional(),
@@ -27,12 +25,6 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   return { createdAt, id: id as string };
 }
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, onError: () => HttpError): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw onError();
-  return result.data;
-}
-
 async function findOr404(documents: DocumentRepository, id: unknown) {
   const { id: valid } = parse(idParams, { id }, () => notFound("No such document."));
   const doc = await documents.find(valid);
@@ -41,43 +33,9 @@ async function findOr404(documents: DocumentRepository, id: unknown) {
 }
 
 export function documentsRouter(deps: WebDeps): Router {
-  const { documents, queue, store, log } = deps;
+  const { documents, store } = deps;
   const router = Router();
-
-  /**
-   * Upload: the file goes to storage, then the row is written, then the job is enqueued, in that order.
-   * A failed enqueue marks the row failed and answers 503, so no row is left in `queued` without a job.
-   */
-  router.post("/", multipartPdf(deps.uploadDir, deps.limits.maxUploadBytes), async (req, res) => {
-    const file = req.file;
-    try {
-      if (!file) throw new HttpError(400, "missing_file", 'Send the PDF as multipart/form-data in the field "file".');
-      const fields = parse(uploadFields, req.body ?? {}, () => new HttpError(400, "bad_title", "The title must be 1 to 500 characters."));
-      await assertLooksLikePdf(file.path);
-      const id = randomUUID();
-      const sourceKey = storageKeys.source(id);
-      await store.putFile(sourceKey, file.path, "application/pdf");
-      const filename = file.originalname || "document.pdf";
-      const doc = await documents.create({
-        id,
-        title: fields.title ?? titleFromFilename(filename),
-        filename,
-        sourceKey,
-        sourceBytes: file.size,
-      });
-      try {
-        await queue.enqueueProcessDocument({ documentId: id });
-      } catch (error) {
-        log.error({ err: error, documentId: id }, "enqueue failed");
-        await documents.markFailed(id, "enqueue_failed", "The document could not be queued; please upload it again.");
-        throw new HttpError(503, "queue_unavailable", "The queue is unavailable; the document was not accepted. Try again.");
-      }
-      log.info({ documentId: id, bytes: file.size }, "document accepted");
-      res.status(202).location(documentPath(id)).json({ ...presentSummary(doc), pages: [] });
-    } finally {
-      await removeQuietly(file?.path);
-    }
-  });
+  router.post("/", ...createDocumentHandlers(deps));
 
   router.get("/", async (req, res) => {
     const query = parse(listQuery, req.query, () => new HttpError(400, "bad_query", "limit must be 1 to 100."));

@@ -1,0 +1,53 @@
+import { randomUUID } from "node:crypto";
+import type { RequestHandler } from "express";
+import { z } from "zod";
+import { storageKeys } from "@pagewise/core";
+import type { WebDeps } from "../deps";
+import { HttpError } from "../http-error";
+import { documentPath, presentSummary } from "../presenters";
+import { assertLooksLikePdf, multipartPdf, removeQuietly, titleFromFilename } from "../upload";
+import { parse } from "../validate";
+
+const uploadFields = z.object({ title: z.string().trim().min(1).max(500).optional() });
+
+/** POST /api/documents: a multipart upload in the field "file", with an optional "title". */
+export function createDocumentHandlers(deps: WebDeps): RequestHandler[] {
+  const { documents, queue, store, log } = deps;
+
+  /**
+   * Upload: the file goes to storage, then the row is written, then the job is enqueued, in that order.
+   * A failed enqueue marks the row failed and answers 503, so no row is left in `queued` without a job.
+   */
+  const accept: RequestHandler = async (req, res) => {
+    const file = req.file;
+    try {
+      if (!file) throw new HttpError(400, "missing_file", 'Send the PDF as multipart/form-data in the field "file".');
+      const fields = parse(uploadFields, req.body ?? {}, () => new HttpError(400, "bad_title", "The title must be 1 to 500 characters."));
+      await assertLooksLikePdf(file.path);
+      const id = randomUUID();
+      const sourceKey = storageKeys.source(id);
+      await store.putFile(sourceKey, file.path, "application/pdf");
+      const filename = file.originalname || "document.pdf";
+      const doc = await documents.create({
+        id,
+        title: fields.title ?? titleFromFilename(filename),
+        filename,
+        sourceKey,
+        sourceBytes: file.size,
+      });
+      try {
+        await queue.enqueueProcessDocument({ documentId: id });
+      } catch (error) {
+        log.error({ err: error, documentId: id }, "enqueue failed");
+        await documents.markFailed(id, "enqueue_failed", "The document could not be queued; please upload it again.");
+        throw new HttpError(503, "queue_unavailable", "The queue is unavailable; the document was not accepted. Try again.");
+      }
+      log.info({ documentId: id, bytes: file.size }, "document accepted");
+      res.status(202).location(documentPath(id)).json({ ...presentSummary(doc), pages: [] });
+    } finally {
+      await removeQuietly(file?.path);
+    }
+  };
+
+  return [multipartPdf(deps.uploadDir, deps.limits.maxUploadBytes), accept];
+}
