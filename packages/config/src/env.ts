@@ -18,6 +18,7 @@ export const commonEnvSchema = z.object({
   QUEUE_PREFIX: z.string().min(1).default("pagewise"),
   MIGRATE_ON_START: bool(true),
   MAX_UPLOAD_BYTES: int(100 * 1024 * 1024, 1),
+  SHUTDOWN_TIMEOUT_SECONDS: int(25, 1),
   DATA_DIR: z.string().min(1).default("./data"),
   S3_BUCKET: optionalString,
   S3_ENDPOINT: optionalString,
@@ -31,7 +32,6 @@ export const webEnvSchema = commonEnvSchema.extend({
   PORT: int(3000, 0),
   HOST: z.string().min(1).default("0.0.0.0"),
   SIGNED_URL_TTL_SECONDS: int(3600, 1),
-  SHUTDOWN_TIMEOUT_SECONDS: int(25, 1),
 });
 
 export const workerEnvSchema = commonEnvSchema.extend({
@@ -43,7 +43,6 @@ export const workerEnvSchema = commonEnvSchema.extend({
   MAX_PAGE_PIXELS: int(16_000_000, 10_000),
   DOCUMENT_TIMEOUT_SECONDS: int(3600, 1),
   WORKER_CONCURRENCY: int(1, 1),
-  SHUTDOWN_TIMEOUT_SECONDS: int(25, 1),
 });
 
 export type CommonEnv = z.infer<typeof commonEnvSchema>;
