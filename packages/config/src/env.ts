@@ -8,11 +8,22 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v));
 
+/** "https://a.example, https://b.example" → ["https://a.example", "https://b.example"]; "*" allows any origin. */
+const corsOrigins = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? "").split(",").map((o) => o.trim()).filter(Boolean))
+  .refine((origins) => origins.every((o) => o === "*" || /^https?:\/\/[^/\s]+$/.test(o)), {
+    message: 'each origin is "*" or scheme://host[:port] with no path, e.g. https://app.example.com',
+  });
+
 /** Variables every process reads. */
 export const commonEnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DATABASE_URL: z.url().default("postgresql://postgres@127.0.0.1:5432/pagewise"),
+  /** false: TLS to Postgres without certificate verification (Heroku Postgres' self-signed certificates). */
+  DATABASE_SSL_REJECT_UNAUTHORIZED: bool(true),
   REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
   REDIS_TLS_REJECT_UNAUTHORIZED: bool(true),
   QUEUE_PREFIX: z.string().min(1).default("pagewise"),
@@ -32,6 +43,15 @@ export const webEnvSchema = commonEnvSchema.extend({
   PORT: int(3000, 0),
   HOST: z.string().min(1).default("0.0.0.0"),
   SIGNED_URL_TTL_SECONDS: int(3600, 1),
+  /** Number of web processes per container/dyno (node:cluster); 1 runs a single process. */
+  WEB_CONCURRENCY: int(1, 1),
+  /** Bearer token required on /api routes and /metrics; unset = open (local use). */
+  API_KEY: optionalString,
+  /** Origins allowed to call the API from a browser (CORS), comma-separated; unset = same-origin only. */
+  CORS_ORIGINS: corsOrigins,
+  /** HTTP basic auth for the queue dashboard at /admin/queues; both unset (or either) = dashboard off. */
+  ADMIN_USER: optionalString,
+  ADMIN_PASSWORD: optionalString,
 });
 
 export const workerEnvSchema = commonEnvSchema.extend({
@@ -42,6 +62,14 @@ export const workerEnvSchema = commonEnvSchema.extend({
   MAX_PAGES: int(2000, 1),
   MAX_PAGE_PIXELS: int(16_000_000, 10_000),
   DOCUMENT_TIMEOUT_SECONDS: int(3600, 1),
+  PAGE_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
+  WORKER_MAX_DOCUMENTS_PER_CHILD: int(100, 1),
+  WORKER_MAX_CHILD_RSS_MB: int(450, 32),
+  WORKER_LOCK_DURATION_MS: int(30_000, 1000),
+  WORKER_STALLED_INTERVAL_MS: int(30_000, 500),
+  WORKER_MAX_STALLED_COUNT: int(2, 0),
+  HOUSEKEEPING_INTERVAL_SECONDS: int(300, 1),
+  HOUSEKEEPING_STALE_SECONDS: int(120, 1),
   WORKER_CONCURRENCY: int(1, 1),
 });
 

@@ -17,6 +17,7 @@ export interface NewDocument {
   filename: string;
   sourceKey: string;
   sourceBytes: number;
+  idempotencyKey?: string;
 }
 
 export interface PageRecord {
@@ -27,7 +28,10 @@ export interface PageRecord {
   detectionCount: number;
   imageKey: string;
   jsonKey: string;
+  timings?: { renderMs: number; inferenceMs: number; annotateMs: number; uploadMs: number };
 }
+
+export type CancelResult = "cancelled" | "already_cancelled" | "finished" | "not_found";
 
 /** Every write to a Document goes through here, so the status rules live in one place. */
 export class DocumentRepository {
@@ -39,6 +43,14 @@ export class DocumentRepository {
 
   find(id: string): Promise<DocumentWithPages | null> {
     return this.db.document.findUnique({ where: { id }, include: { pages: { orderBy: { number: "asc" } } } });
+  }
+
+  findByIdempotencyKey(idempotencyKey: string): Promise<Document | null> {
+    return this.db.document.findUnique({ where: { idempotencyKey } });
+  }
+
+  async statusOf(id: string): Promise<DocumentStatus | undefined> {
+    return (await this.db.document.findUnique({ where: { id }, select: { status: true } }))?.status;
   }
 
   findPage(documentId: string, number: number): Promise<Page | null> {
@@ -82,11 +94,13 @@ export class DocumentRepository {
 
   /** Upsert the page (re-delivery never duplicates) and advance pagesDone; it never goes backwards. */
   async recordPage(documentId: string, page: PageRecord): Promise<void> {
+    const { timings, ...fields } = page;
+    const row = { ...fields, ...timings };
     await this.db.$transaction([
       this.db.page.upsert({
         where: { documentId_number: { documentId, number: page.number } },
-        create: { documentId, ...page },
-        update: { ...page },
+        create: { documentId, ...row },
+        update: row,
       }),
       this.db.document.updateMany({
         where: { id: documentId, pagesDone: { lt: page.number } },
@@ -110,5 +124,42 @@ export class DocumentRepository {
       data: { status: DocumentStatus.failed, errorCode: code, errorMessage: message, finishedAt: new Date() },
     });
     return r.count === 1;
+  }
+
+  /**
+   * Cancels a queued or processing document. A processing one stops within one page: the worker reads the status
+   * between pages. Pages done so far are kept.
+   */
+  async cancel(id: string): Promise<CancelResult> {
+    const r = await this.db.document.updateMany({
+      where: { id, status: { in: [DocumentStatus.queued, DocumentStatus.processing] } },
+      data: { status: DocumentStatus.cancelled, finishedAt: new Date() },
+    });
+    if (r.count === 1) return "cancelled";
+    const status = await this.statusOf(id);
+    if (status === undefined) return "not_found";
+    return status === DocumentStatus.cancelled ? "already_cancelled" : "finished";
+  }
+
+  /** failed|cancelled → queued, keeping the pages done (the job resumes after them). */
+  async requeue(id: string): Promise<boolean> {
+    const r = await this.db.document.updateMany({
+      where: { id, status: { in: [DocumentStatus.failed, DocumentStatus.cancelled] } },
+      data: { status: DocumentStatus.queued, errorCode: null, errorMessage: null, finishedAt: null },
+    });
+    return r.count === 1;
+  }
+
+  /** Unfinished documents not touched for `olderThanMs`: candidates for re-queueing when their job vanished. */
+  unfinishedOlderThan(olderThanMs: number, limit: number): Promise<Pick<Document, "id" | "status">[]> {
+    return this.db.document.findMany({
+      where: {
+        status: { in: [DocumentStatus.queued, DocumentStatus.processing] },
+        updatedAt: { lt: new Date(Date.now() - olderThanMs) },
+      },
+      select: { id: true, status: true },
+      orderBy: { updatedAt: "asc" },
+      take: limit,
+    });
   }
 }

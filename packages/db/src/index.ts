@@ -1,8 +1,11 @@
 export { createDb } from "./client";
+export { pgConnectionString, tlsOptionsFromEnv } from "./connection";
+export type { PgTlsOptions } from "./connection";
 export type { Db } from "./client";
 export { DocumentRepository, DocumentStatus, terminalStatuses } from "./documents";
-export type { Document, Page, DocumentWithPages, NewDocument, PageRecord } from "./documents";
+export type { Document, Page, DocumentWithPages, NewDocument, PageRecord, CancelResult } from "./documents";
 export { migrate, defaultMigrationsDir } from "./migrate";
 export type { MigrationResult } from "./migrate";
 export { ensureDatabase } from "./ensure-database";
 export { prepareDatabase } from "./prepare";
+export { countDocumentsByStatus } from "./stats";

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { Client } from "pg";
+import { pgConnectionString, type PgTlsOptions } from "./connection";
 
 /** Prisma's own advisory-lock key: our runner and `prisma migrate deploy` never run at the same time. */
 const PRISMA_MIGRATE_LOCK = 72707369;
@@ -18,13 +19,17 @@ export interface MigrationResult {
  * advisory lock, and records them in Prisma's `_prisma_migrations` table with Prisma's checksum (sha256 of the
  * file). A database migrated here is therefore seen as up to date by `prisma migrate deploy`, and vice versa.
  */
-export async function migrate(databaseUrl: string, migrationsDir = defaultMigrationsDir): Promise<MigrationResult> {
+export async function migrate(
+  databaseUrl: string,
+  migrationsDir = defaultMigrationsDir,
+  tls?: PgTlsOptions,
+): Promise<MigrationResult> {
   const names = fs
     .readdirSync(migrationsDir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && fs.existsSync(path.join(migrationsDir, e.name, "migration.sql")))
     .map((e) => e.name)
     .sort();
-  const client = new Client({ connectionString: databaseUrl });
+  const client = new Client({ connectionString: pgConnectionString(databaseUrl, tls) });
   await client.connect();
   const result: MigrationResult = { applied: [], skipped: [] };
   try {

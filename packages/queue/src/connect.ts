@@ -28,8 +28,8 @@ export async function connectRedis(
     return redis;
   } catch (error) {
     redis.disconnect();
-    const cause = lastError ?? error;
-    throw new Error(describeUnreachable("Redis", url, cause) ?? `Redis: ${(cause as Error).message}`, { cause });
+    const seen = lastError ?? error; // ioredis reports the refused connection as an event, then "Connection is closed"
+    throw new Error(describeUnreachable("Redis", url, seen) ?? `Redis: ${(seen as Error).message}`, { cause: error });
   } finally {
     clearTimeout(timer);
   }

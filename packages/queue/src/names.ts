@@ -6,5 +6,6 @@ export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
 export const JobName = {
   ProcessDocument: "process-document",
+  Housekeeping: "housekeeping",
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];

@@ -12,4 +12,12 @@ export const defaultJobOptions: Record<JobName, JobsOptions> = {
     removeOnComplete: { age: 24 * 3600, count: 1000 },
     removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
   },
+  [JobName.Housekeeping]: {
+    attempts: 1,
+    removeOnComplete: { count: 10 },
+    removeOnFail: { count: 50 },
+  },
 };
+
+/** The housekeeping job scheduler's id: one schedule, however many workers upsert it. */
+export const HOUSEKEEPING_SCHEDULER_ID = "housekeeping";

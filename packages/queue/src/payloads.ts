@@ -4,6 +4,7 @@ import { JobName } from "./names";
 /** Payloads carry ids, never data: the PDF lives in storage, the state in Postgres. */
 export const jobPayloadSchemas = {
   [JobName.ProcessDocument]: z.object({ documentId: z.uuid() }).strict(),
+  [JobName.Housekeeping]: z.object({}).strict(),
 } as const;
 
 export type JobPayload<N extends JobName> = z.infer<(typeof jobPayloadSchemas)[N]>;

@@ -1,7 +1,7 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { JobName, QueueName } from "./names";
-import { defaultJobOptions } from "./options";
+import { defaultJobOptions, HOUSEKEEPING_SCHEDULER_ID } from "./options";
 import { parseJobPayload, type JobPayload } from "./payloads";
 
 /**
@@ -23,6 +23,34 @@ export class DocumentQueue {
     });
     if (!job.id) throw new Error(`enqueue of ${data.documentId} returned no job id`);
     return job.id;
+  }
+
+  /**
+   * Removes a document's job so the same id can be enqueued again (retry) or is not picked (cancel).
+   * Returns false when the job is locked by a worker (it then sees the document's status between pages).
+   */
+  async removeJob(documentId: string): Promise<boolean> {
+    try {
+      return (await this.queue.remove(documentId)) === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The job's state, or "missing" when Redis has no record of it. */
+  async jobState(documentId: string): Promise<string> {
+    const state = await this.queue.getJobState(documentId);
+    return state === "unknown" ? "missing" : state;
+  }
+
+  /** Upserts the repeating housekeeping job (BullMQ job scheduler): idempotent across workers and restarts. */
+  async scheduleHousekeeping(everyMs: number): Promise<void> {
+    const name = JobName.Housekeeping;
+    await this.queue.upsertJobScheduler(
+      HOUSEKEEPING_SCHEDULER_ID,
+      { every: everyMs },
+      { name, data: parseJobPayload(name, {}), opts: defaultJobOptions[name] },
+    );
   }
 
   async close(): Promise<void> {

@@ -1,9 +1,10 @@
-import { openPdf, type PdfDocument } from "@pagewise/pdf";
+import type { ComputeSession } from "../compute/compute-pool";
 import type { PipelineContext } from "./context";
+import { pageDeadline, requestTimeoutMs } from "./deadline";
 
-/** Opens the PDF (encrypted, corrupt, empty and over-long documents fail here) and records the real page count. */
-export async function open(ctx: PipelineContext, bytes: Uint8Array): Promise<PdfDocument> {
-  const pdf = await openPdf(bytes, { maxPages: ctx.limits.maxPages });
-  await ctx.documents.setPageCount(ctx.documentId, pdf.numPages);
-  return pdf;
+/** Opens the PDF in the compute child (encrypted, corrupt, empty and over-long documents fail here) and records the real page count. */
+export async function open(ctx: PipelineContext, session: ComputeSession): Promise<number> {
+  const numPages = await pageDeadline(ctx, "open", () => session.open(requestTimeoutMs(ctx)));
+  await ctx.documents.setPageCount(ctx.documentId, numPages);
+  return numPages;
 }

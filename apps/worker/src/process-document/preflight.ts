@@ -1,22 +1,37 @@
-import { PermanentFailure, sniffPdf } from "@pagewise/core";
+import fs from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import { PermanentFailure, SNIFF_BYTES, sniffPdf } from "@pagewise/core";
 import type { Document } from "@pagewise/db";
 import { ObjectNotFound } from "@pagewise/storage";
 import type { PipelineContext } from "./context";
 
-/** Fetches the source PDF and checks what can be told from the bytes before pdf.js sees them. */
-export async function preflight(ctx: PipelineContext, doc: Document): Promise<Uint8Array> {
+/**
+ * Streams the source PDF from storage to a local file (never the whole file in this process's memory) and checks
+ * what can be told from the bytes before pdf.js sees them. Returns the file's path.
+ */
+export async function preflight(ctx: PipelineContext, doc: Document, workDir: string): Promise<string> {
   const head = await ctx.store.head(doc.sourceKey);
   if (!head) throw new PermanentFailure("source_missing", `no object at ${doc.sourceKey}`);
   if (head.size > ctx.limits.maxSourceBytes) throw new PermanentFailure("file_too_large", `${head.size} bytes`);
-  let bytes: Buffer;
+  const file = path.join(workDir, "source.pdf");
   try {
-    bytes = await ctx.store.get(doc.sourceKey);
+    const { stream } = await ctx.store.getStream(doc.sourceKey);
+    await pipeline(stream, createWriteStream(file));
   } catch (error) {
     if (error instanceof ObjectNotFound) throw new PermanentFailure("source_missing", `no object at ${doc.sourceKey}`);
     throw error;
   }
-  const kind = sniffPdf(bytes);
-  if (kind === "empty") throw new PermanentFailure("empty_file");
-  if (kind === "not_pdf") throw new PermanentFailure("not_pdf");
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const handle = await fs.open(file, "r");
+  try {
+    const bytes = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(bytes, 0, SNIFF_BYTES, 0);
+    const kind = sniffPdf(bytes.subarray(0, bytesRead));
+    if (kind === "empty") throw new PermanentFailure("empty_file");
+    if (kind === "not_pdf") throw new PermanentFailure("not_pdf");
+  } finally {
+    await handle.close();
+  }
+  return file;
 }

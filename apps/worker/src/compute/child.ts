@@ -1,0 +1,90 @@
+import fs from "node:fs/promises";
+import { performance } from "node:perf_hooks";
+import { isPermanentFailure } from "@pagewise/core";
+import { createDetector, type Detector } from "@pagewise/detector";
+import { openPdf, type PdfDocument } from "@pagewise/pdf";
+import type { ChildConfig, ComputeReply, ComputeRequest, OpenReply, PageReply, SerializedError } from "./protocol";
+
+/**
+ * The compute child: opens one PDF at a time and turns page numbers into annotated PNGs + detections.
+ * It loads the detector on the first page it is asked for and keeps it until it is recycled.
+ */
+const config = JSON.parse(process.argv[2] ?? "{}") as ChildConfig;
+let detector: Promise<Detector> | undefined;
+let pdf: PdfDocument | undefined;
+
+function loadDetector(): Promise<Detector> {
+  detector ??= (async () => {
+    const d = createDetector(config.detectorId, { threads: config.detectorThreads, maxSide: config.detectorMaxSide });
+    await d.load();
+    return d;
+  })();
+  return detector;
+}
+
+async function closeDocument(): Promise<void> {
+  const current = pdf;
+  pdf = undefined;
+  await current?.destroy();
+}
+
+async function handle(request: ComputeRequest): Promise<unknown> {
+  switch (request.type) {
+    case "open": {
+      await closeDocument();
+      const bytes = await fs.readFile(request.path);
+      pdf = await openPdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { maxPages: request.maxPages });
+      return { numPages: pdf.numPages } satisfies OpenReply;
+    }
+    case "page": {
+      if (!pdf) throw new Error("no document is open");
+      const t0 = performance.now();
+      const page = await pdf.renderPage(request.number, request.limits);
+      try {
+        const t1 = performance.now();
+        const d = await loadDetector();
+        const detections = await d.detect(page.image());
+        const t2 = performance.now();
+        page.annotate(detections);
+        const png = await page.toPng();
+        const t3 = performance.now();
+        return {
+          png,
+          result: {
+            number: request.number,
+            width: page.width,
+            height: page.height,
+            scale: page.scale,
+            rotation: page.rotation,
+            detector: d.id,
+            detections,
+          },
+          timings: { renderMs: t1 - t0, inferenceMs: t2 - t1, annotateMs: t3 - t2 },
+        } satisfies PageReply;
+      } finally {
+        page.release();
+      }
+    }
+    case "close":
+      await closeDocument();
+      return null;
+  }
+}
+
+function serialize(error: unknown): SerializedError {
+  if (isPermanentFailure(error)) return { name: error.name, message: error.message, code: error.code };
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: "Error", message: String(error) };
+}
+
+// Requests arrive one at a time (the parent awaits each reply), so no queueing is needed here.
+process.on("message", (request: ComputeRequest) => {
+  void handle(request).then(
+    (value) => process.send?.({ id: request.id, ok: true, value, rss: process.memoryUsage.rss() } satisfies ComputeReply),
+    (error: unknown) =>
+      process.send?.({ id: request.id, ok: false, error: serialize(error), rss: process.memoryUsage.rss() } satisfies ComputeReply),
+  );
+});
+
+// The parent is gone (killed, crashed): never outlive it.
+process.on("disconnect", () => process.exit(0));

@@ -1,0 +1,82 @@
+import { type ChildProcess, fork } from "node:child_process";
+import path from "node:path";
+import { PermanentFailure } from "@pagewise/core";
+import type { Logger } from "@pagewise/logger";
+import { ComputeCrashed, ComputeInterrupted, ComputeTimeout } from "./errors";
+import type { ChildConfig, ComputeReply, ComputeRequest } from "./protocol";
+
+type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout };
+type RequestBody = ComputeRequest extends infer R ? (R extends ComputeRequest ? Omit<R, "id"> : never) : never;
+
+const CHILD_SCRIPT = path.join(__dirname, "child.js");
+
+/**
+ * One compute child process. Every request has a deadline; past it the child is SIGKILLed (pdf.js or a native
+ * decoder stuck on a hostile page cannot be interrupted any other way) and the request fails with ComputeTimeout.
+ */
+export class ComputeProcess {
+  private readonly child: ChildProcess;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private exitReason: Error | undefined;
+  /** RSS of the child as of its last reply, bytes. */
+  rss = 0;
+  documentsStarted = 0;
+  openedPath: string | undefined;
+
+  constructor(config: ChildConfig, private readonly log: Logger) {
+    this.child = fork(CHILD_SCRIPT, [JSON.stringify(config)], {
+      serialization: "advanced",
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    this.log.info({ childPid: this.child.pid }, "compute child started");
+    this.child.on("message", (reply: ComputeReply) => this.onReply(reply));
+    this.child.on("exit", (code, signal) => {
+      const reason = this.exitReason ?? new ComputeCrashed(`compute child exited (code ${code}, signal ${signal})`);
+      this.exitReason = reason;
+      for (const [id, p] of this.pending) {
+        clearTimeout(p.timer);
+        p.reject(reason);
+        this.pending.delete(id);
+      }
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get alive(): boolean {
+    return this.exitReason === undefined;
+  }
+
+  request<T>(body: RequestBody, timeoutMs: number): Promise<T> {
+    if (this.exitReason) return Promise.reject(this.exitReason);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.kill(new ComputeTimeout(`${body.type} took longer than ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.child.send({ ...body, id } as ComputeRequest);
+    });
+  }
+
+  /** Kills the child; in-flight requests fail with `reason`. */
+  kill(reason: Error = new ComputeInterrupted("compute child stopped")): void {
+    if (this.exitReason) return;
+    this.exitReason = reason;
+    this.child.kill("SIGKILL");
+  }
+
+  private onReply(reply: ComputeReply): void {
+    this.rss = reply.rss;
+    const p = this.pending.get(reply.id);
+    if (!p) return;
+    clearTimeout(p.timer);
+    this.pending.delete(reply.id);
+    if (reply.ok) p.resolve(reply.value);
+    else if (reply.error.code) p.reject(new PermanentFailure(reply.error.code, reply.error.message));
+    else p.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
+  }
+}

@@ -1,0 +1,44 @@
+import type { FailureCode, PageResult } from "@pagewise/core";
+import type { RenderLimits } from "@pagewise/pdf";
+
+/**
+ * Messages between the worker (parent) and its compute child. The child does the CPU-bound and memory-hungry
+ * work (pdf.js, canvas, onnxruntime); the parent keeps the BullMQ lock alive, talks to Postgres and storage, and
+ * can kill the child on a deadline. Buffers cross with Node's "advanced" (structured clone) serialization.
+ */
+export interface ChildConfig {
+  detectorId: string;
+  detectorThreads: number;
+  detectorMaxSide: number;
+}
+
+export type ComputeRequest =
+  | { id: number; type: "open"; path: string; maxPages: number }
+  | { id: number; type: "page"; number: number; limits: RenderLimits }
+  | { id: number; type: "close" };
+
+export interface PageTimings {
+  renderMs: number;
+  inferenceMs: number;
+  annotateMs: number;
+}
+
+export interface OpenReply {
+  numPages: number;
+}
+
+export interface PageReply {
+  png: Uint8Array;
+  result: PageResult;
+  timings: PageTimings;
+}
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  code?: FailureCode;
+}
+
+export type ComputeReply =
+  | { id: number; ok: true; value: unknown; rss: number }
+  | { id: number; ok: false; error: SerializedError; rss: number };

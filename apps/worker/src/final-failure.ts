@@ -1,0 +1,21 @@
+import type { Job } from "bullmq";
+import { failureMessages } from "@pagewise/core";
+import type { DocumentRepository } from "@pagewise/db";
+import type { Logger } from "@pagewise/logger";
+import { JobName } from "@pagewise/queue";
+
+/**
+ * A job that ended failed for good (attempts used up, stalled too often, unrecoverable) must leave its document
+ * failed, even when the processor never ran: stalls are detected by whichever worker notices. Permanent failures
+ * were already marked with their own code; markFailed leaves finished documents alone.
+ */
+export function recordFinalFailure(documents: DocumentRepository, log: Logger, job: Job | undefined, error: Error): void {
+  if (!job || job.name !== JobName.ProcessDocument) return;
+  void (async () => {
+    if ((await job.getState()) !== "failed") return; // a retry is scheduled
+    const code = /stalled/i.test(error.message) ? "stalled" : "internal";
+    const documentId = (job.data as { documentId: string }).documentId;
+    if (await documents.markFailed(documentId, code, failureMessages[code]))
+      log.error({ documentId, code, err: error }, "document failed after its last attempt");
+  })().catch((e) => log.error({ err: e }, "could not record a failed job"));
+}
