@@ -1,0 +1,57 @@
+import { Router } from "express";
+import type { WebDeps } from "../deps";
+import { HttpError, notFound } from "../http-error";
+import { presentDocument } from "../presenters";
+import { parse } from "../validate";
+import { idParams } from "./params";
+
+/**
+ * POST /api/documents/{id}/cancel: a queued document is cancelled at once (its job removed); a processing one
+ * stops within one page on whichever worker holds it (workers read the status between pages). Pages done so far
+ * are kept. A succeeded or failed document answers 409; cancelling twice is harmless.
+ *
+ * POST /api/documents/{id}/retry: a failed or cancelled document is queued again and resumes after the pages
+ * already done. Anything else answers 409.
+ */
+export function documentActionsRouter(deps: WebDeps): Router {
+  const { documents, queue, store, log } = deps;
+  const router = Router();
+
+  router.post("/:id/cancel", async (req, res) => {
+    const { id } = parse(idParams, req.params, () => notFound("No such document."));
+    const result = await documents.cancel(id);
+    if (result === "not_found") throw notFound("No such document.");
+    if (result === "finished") throw new HttpError(409, "not_cancellable", "The document has already finished.");
+    if (result === "cancelled") {
+      const removed = await queue.removeJob(id);
+      log.info({ documentId: id, jobRemoved: removed }, "document cancelled");
+    }
+    const doc = await documents.find(id);
+    res.json(await presentDocument(doc!, store));
+  });
+
+  router.post("/:id/retry", async (req, res) => {
+    const { id } = parse(idParams, req.params, () => notFound("No such document."));
+    const doc = await documents.find(id);
+    if (!doc) throw notFound("No such document.");
+    if (doc.status !== "failed" && doc.status !== "cancelled")
+      throw new HttpError(409, "not_retryable", "Only failed or cancelled documents can be retried.");
+    if (doc.errorCode === "enqueue_failed" || doc.errorCode === "source_missing") {
+      if (!(await store.head(doc.sourceKey))) throw new HttpError(409, "not_retryable", "The uploaded file is gone; upload it again.");
+    }
+    if (!(await queue.removeJob(id)) && (await queue.jobState(id)) === "active")
+      throw new HttpError(409, "still_running", "The document's previous run is still stopping; try again shortly.");
+    if (!(await documents.requeue(id))) throw new HttpError(409, "not_retryable", "The document changed; reload it.");
+    try {
+      await queue.enqueueProcessDocument({ documentId: id });
+    } catch (error) {
+      log.error({ err: error, documentId: id }, "enqueue failed on retry");
+      await documents.markFailed(id, "enqueue_failed", "The document could not be queued; please try again.");
+      throw new HttpError(503, "queue_unavailable", "The queue is unavailable; try again.");
+    }
+    log.info({ documentId: id }, "document re-queued");
+    res.status(202).json(await presentDocument((await documents.find(id))!, store));
+  });
+
+  return router;
+}
