@@ -125,6 +125,21 @@ describe.each([
     if (harness.directory) expect((await filesBelow(harness.directory)).filter((name) => name.startsWith("."))).toEqual([]);
   });
 
+  it("list returns exactly the keys with that prefix, sorted", async () => {
+    const one = Buffer.from("1");
+    await store.put("documents/list-a/pages/2.png", one, "image/png");
+    await store.put("documents/list-a/pages/1.json", one, "application/json");
+    await store.put("documents/list-a/source.pdf", one, "application/pdf");
+    await store.put("documents/list-ab/pages/1.png", one, "image/png");
+    expect(await store.list("documents/list-a/")).toEqual([
+      "documents/list-a/pages/1.json",
+      "documents/list-a/pages/2.png",
+      "documents/list-a/source.pdf",
+    ]);
+    expect(await store.list("documents/list-a")).toHaveLength(4);
+    expect(await store.list("documents/list-none/")).toEqual([]);
+  });
+
   it("deletePrefix deletes exactly the keys with that prefix and counts them", async () => {
     const one = Buffer.from("1");
     await store.put("documents/del-a/source.pdf", one, "application/pdf");

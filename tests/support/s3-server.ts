@@ -4,11 +4,18 @@ import os from "node:os";
 import path from "node:path";
 import S3rver from "s3rver";
 import type { StorageConfig } from "@pagewise/config";
+import { createObjectStore } from "@pagewise/storage";
 
 export interface TestS3Server {
   endpoint: string;
   bucket: string;
   config: StorageConfig;
+  /** Keys under a prefix, read through the S3 API. */
+  listKeys(prefix: string): Promise<string[]>;
+  /** Takes the server off the network (outage) while keeping its data. */
+  pause(): Promise<void>;
+  /** Brings it back on the same port with the same data. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -16,28 +23,47 @@ export interface TestS3Server {
 export async function startS3Server(): Promise<TestS3Server> {
   const directory = await mkdtemp(path.join(os.tmpdir(), "pagewise-s3rver-"));
   const bucket = `pagewise-test-${randomBytes(4).toString("hex")}`;
-  const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory, configureBuckets: [{ name: bucket }] });
-  let address;
+  const make = (port: number) =>
+    new S3rver({ address: "127.0.0.1", port, silent: true, directory, configureBuckets: [{ name: bucket }] });
+  let server = make(0);
+  let port: number;
   try {
-    address = await server.run();
+    port = (await server.run()).port;
   } catch (error) {
     await rm(directory, { recursive: true, force: true });
     throw error;
   }
-  const endpoint = `http://127.0.0.1:${address.port}`;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const config: StorageConfig = {
+    driver: "s3",
+    bucket,
+    region: "us-east-1",
+    endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+  };
+  let running = true;
   return {
     endpoint,
     bucket,
-    config: {
-      driver: "s3",
-      bucket,
-      region: "us-east-1",
-      endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+    config,
+    async listKeys(prefix) {
+      return createObjectStore(config).list(prefix);
+    },
+    async pause() {
+      if (!running) return;
+      running = false;
+      await server.close();
+    },
+    async resume() {
+      if (running) return;
+      server = make(port);
+      await server.run();
+      running = true;
     },
     async stop() {
-      await server.close();
+      if (running) await server.close();
+      running = false;
       await rm(directory, { recursive: true, force: true });
     },
   };

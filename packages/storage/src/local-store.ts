@@ -70,6 +70,16 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
+  async list(prefix: string): Promise<string[]> {
+    assertSafePrefix(prefix);
+    const base = path.join(this.root, prefix.slice(0, prefix.lastIndexOf("/") + 1));
+    const { files } = await listTree(base);
+    return files
+      .map((file) => this.keyOf(file))
+      .filter((key) => key.startsWith(prefix))
+      .sort();
+  }
+
   async deletePrefix(prefix: string): Promise<number> {
     assertSafePrefix(prefix);
     // Same semantics as S3: a plain string prefix. Only the directory holding the prefix's last "/" can match.

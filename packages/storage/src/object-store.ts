@@ -20,6 +20,8 @@ export interface ObjectStore {
   /** Throws ObjectNotFound. */
   getStream(key: string): Promise<ObjectStream>;
   head(key: string): Promise<StoredObject | null>;
+  /** Keys of every object whose key starts with `prefix` (non-empty), sorted. */
+  list(prefix: string): Promise<string[]>;
   /** Deletes every object whose key starts with `prefix` (non-empty); returns how many. */
   deletePrefix(prefix: string): Promise<number>;
   /** S3: a presigned GET URL; local: `${localUrlBase}/${key}`, a route the web app serves. */

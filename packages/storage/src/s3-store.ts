@@ -92,6 +92,15 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
+  async list(prefix: string): Promise<string[]> {
+    assertSafePrefix(prefix);
+    const keys: string[] = [];
+    for await (const page of paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: prefix })) {
+      for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
+    }
+    return keys.sort();
+  }
+
   async deletePrefix(prefix: string): Promise<number> {
     assertSafePrefix(prefix);
     let deleted = 0;
