@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,15 +8,22 @@ import { createLogger } from "@pagewise/logger";
 import { connectRedis, DocumentQueue } from "@pagewise/queue";
 import { createObjectStore } from "@pagewise/storage";
 import { createApp } from "./app";
+import { runClusterPrimary } from "./cluster";
 import { listenWithGracefulShutdown } from "./server";
 
 async function main(): Promise<void> {
   const env = parseEnv(webEnvSchema);
   const log = createLogger("web", env.LOG_LEVEL);
+  const tls = { rejectUnauthorized: env.DATABASE_SSL_REJECT_UNAUTHORIZED };
   try {
-    if (env.MIGRATE_ON_START) await prepareDatabase(env.DATABASE_URL, log);
+    if (env.MIGRATE_ON_START && cluster.isPrimary) await prepareDatabase(env.DATABASE_URL, log, tls);
+    if (env.WEB_CONCURRENCY > 1 && cluster.isPrimary) {
+      // The primary only supervises; each forked process runs everything below.
+      runClusterPrimary({ workers: env.WEB_CONCURRENCY, log, shutdownTimeoutMs: (env.SHUTDOWN_TIMEOUT_SECONDS + 5) * 1000 });
+      return;
+    }
     const redis = await connectRedis("producer", env.REDIS_URL, { rejectUnauthorized: env.REDIS_TLS_REJECT_UNAUTHORIZED });
-    const db = createDb(env.DATABASE_URL);
+    const db = createDb(env.DATABASE_URL, undefined, tls);
     const queue = new DocumentQueue(redis, env.QUEUE_PREFIX);
     const store = createObjectStore(storageConfigFrom(env), { signedUrlTtlSeconds: env.SIGNED_URL_TTL_SECONDS });
     const uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), "pagewise-uploads-"));

@@ -41,7 +41,9 @@ export function listenWithGracefulShutdown(
     });
     server.closeIdleConnections();
   };
-  process.once("SIGTERM", () => stop("SIGTERM"));
-  process.once("SIGINT", () => stop("SIGINT"));
+  // `on`, not `once`: Heroku signals every process in the dyno and npm (or the cluster primary) forwards the
+  // signal again; a second SIGTERM must not kill the process while it drains.
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
   return server;
 }
