@@ -1,0 +1,97 @@
+import fs from "node:fs";
+import path from "node:path";
+import { freePort, startService, type Service } from "./processes";
+import { startS3Server } from "./s3-server";
+import { corpusFile, databaseUrl, obliterate, randomPrefix, redisUrl } from "./services";
+
+/**
+ * Real processes for end-to-end and fault-injection tests: compiled web and workers on the test database,
+ * Redis under a random prefix, and an S3 server of their own.
+ */
+export interface Stack {
+  prefix: string;
+  env: NodeJS.ProcessEnv;
+  base: string;
+  s3: Awaited<ReturnType<typeof startS3Server>>;
+  startWeb(extra?: NodeJS.ProcessEnv, nodeArgs?: string[]): Promise<Service>;
+  startWorker(extra?: NodeJS.ProcessEnv): Promise<Service>;
+  upload(file: string, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }>;
+  get<T = Record<string, unknown>>(url: string): Promise<T>;
+  post(url: string): Promise<{ status: number; body: Record<string, unknown> }>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(label: string, overrides: NodeJS.ProcessEnv = {}): Promise<Stack> {
+  const prefix = randomPrefix(label);
+  const s3 = await startS3Server();
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const services: Service[] = [];
+  const env: NodeJS.ProcessEnv = {
+    DATABASE_URL: databaseUrl(),
+    REDIS_URL: redisUrl(),
+    QUEUE_PREFIX: prefix,
+    S3_BUCKET: s3.bucket,
+    S3_ENDPOINT: s3.endpoint,
+    S3_FORCE_PATH_STYLE: "true",
+    AWS_ACCESS_KEY_ID: "S3RVER",
+    AWS_SECRET_ACCESS_KEY: "S3RVER",
+    LOG_LEVEL: "info",
+    NODE_ENV: "test",
+    MIGRATE_ON_START: "false",
+    ...overrides,
+  };
+  const stack: Stack = {
+    prefix,
+    env,
+    base,
+    s3,
+    async startWeb(extra = {}, nodeArgs = []) {
+      const web = startService("apps/web/dist/main.js", { ...env, PORT: String(port), HOST: "127.0.0.1", ...extra }, nodeArgs);
+      services.push(web);
+      await web.waitForLine(/web listening/, 30_000);
+      return web;
+    },
+    async startWorker(extra = {}) {
+      const worker = startService("apps/worker/dist/main.js", { ...env, ...extra });
+      services.push(worker);
+      await worker.waitForLine(/worker started/, 30_000);
+      return worker;
+    },
+    async upload(file, headers = {}) {
+      const form = new FormData();
+      form.append("file", new Blob([fs.readFileSync(corpusFile(file))], { type: "application/pdf" }), path.basename(file));
+      const res = await fetch(`${base}/api/documents`, { method: "POST", body: form, headers });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    },
+    async get(url) {
+      const res = await fetch(url.startsWith("http") ? url : `${base}${url}`);
+      if (res.status !== 200) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
+      return res.json();
+    },
+    async post(url) {
+      const res = await fetch(`${base}${url}`, { method: "POST" });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    },
+    async stop() {
+      await Promise.allSettled(services.map((s) => s.stop("SIGKILL", 10_000)));
+      await obliterate(prefix);
+      await s3.stop();
+    },
+  };
+  return stack;
+}
+
+/** The "page done" log lines of a worker, as { documentId, page } pairs. */
+export function pagesDoneIn(service: Service, documentId: string): number[] {
+  return service.lines
+    .map((line) => {
+      try {
+        return JSON.parse(line) as { msg?: string; documentId?: string; page?: number };
+      } catch {
+        return {};
+      }
+    })
+    .filter((l) => l.msg === "page done" && l.documentId === documentId)
+    .map((l) => l.page as number);
+}
