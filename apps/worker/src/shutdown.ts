@@ -43,6 +43,6 @@ export function installShutdown(steps: ShutdownSteps): void {
       process.exit(1);
     }
   };
-  process.once("SIGTERM", () => void stop("SIGTERM"));
-  process.once("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM")); // `on`, not `once`: a second signal must not kill a draining worker
+  process.on("SIGINT", () => void stop("SIGINT"));
 }

@@ -3,7 +3,7 @@ import { performance } from "node:perf_hooks";
 import { isPermanentFailure } from "@pagewise/core";
 import { createDetector, type Detector } from "@pagewise/detector";
 import { openPdf, type PdfDocument } from "@pagewise/pdf";
-import type { ChildConfig, ComputeReply, ComputeRequest, OpenReply, PageReply, SerializedError } from "./protocol";
+import type { ChildConfig, ChildReady, ComputeReply, ComputeRequest, OpenReply, PageReply, SerializedError } from "./protocol";
 
 /**
  * The compute child: opens one PDF at a time and turns page numbers into annotated PNGs + detections.
@@ -85,6 +85,15 @@ process.on("message", (request: ComputeRequest) => {
       process.send?.({ id: request.id, ok: false, error: serialize(error), rss: process.memoryUsage.rss() } satisfies ComputeReply),
   );
 });
+
+// Load the detector before taking work, so page deadlines measure page work only.
+loadDetector().then(
+  () => process.send?.({ ready: true, rss: process.memoryUsage.rss() } satisfies ChildReady),
+  (error: unknown) => {
+    process.stderr.write(`compute child: cannot load detector ${config.detectorId}: ${(error as Error).message}\n`);
+    process.exit(1);
+  },
+);
 
 // The parent is gone (killed, crashed): never outlive it.
 process.on("disconnect", () => process.exit(0));

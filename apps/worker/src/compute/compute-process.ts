@@ -3,7 +3,7 @@ import path from "node:path";
 import { PermanentFailure } from "@pagewise/core";
 import type { Logger } from "@pagewise/logger";
 import { ComputeCrashed, ComputeInterrupted, ComputeTimeout } from "./errors";
-import type { ChildConfig, ComputeReply, ComputeRequest } from "./protocol";
+import type { ChildConfig, ChildReady, ComputeReply, ComputeRequest } from "./protocol";
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout };
 type RequestBody = ComputeRequest extends infer R ? (R extends ComputeRequest ? Omit<R, "id"> : never) : never;
@@ -24,13 +24,29 @@ export class ComputeProcess {
   documentsStarted = 0;
   openedPath: string | undefined;
 
-  constructor(config: ChildConfig, private readonly log: Logger) {
+  private readonly ready: Promise<void>;
+
+  constructor(config: ChildConfig, private readonly log: Logger, startupTimeoutMs = 120_000) {
     this.child = fork(CHILD_SCRIPT, [JSON.stringify(config)], {
       serialization: "advanced",
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     this.log.info({ childPid: this.child.pid }, "compute child started");
-    this.child.on("message", (reply: ComputeReply) => this.onReply(reply));
+    this.ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => this.kill(new ComputeCrashed(`compute child not ready within ${startupTimeoutMs} ms`)), startupTimeoutMs);
+      this.child.once("exit", () => {
+        clearTimeout(timer);
+        reject(this.exitReason);
+      });
+      this.child.on("message", (message: ComputeReply | ChildReady) => {
+        if ("ready" in message) {
+          clearTimeout(timer);
+          this.rss = message.rss;
+          resolve();
+        } else this.onReply(message);
+      });
+    });
+    this.ready.catch(() => undefined); // surfaced by request()
     this.child.on("exit", (code, signal) => {
       const reason = this.exitReason ?? new ComputeCrashed(`compute child exited (code ${code}, signal ${signal})`);
       this.exitReason = reason;
@@ -50,8 +66,13 @@ export class ComputeProcess {
     return this.exitReason === undefined;
   }
 
-  request<T>(body: RequestBody, timeoutMs: number): Promise<T> {
-    if (this.exitReason) return Promise.reject(this.exitReason);
+  /**
+   * Every request's deadline counts from when the child starts working on it: the child first loads its detector
+   * (`ready`), which is bounded by its own, longer start-up deadline.
+   */
+  async request<T>(body: RequestBody, timeoutMs: number): Promise<T> {
+    await this.ready;
+    if (this.exitReason) throw this.exitReason;
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -39,6 +39,12 @@ export interface SerializedError {
   code?: FailureCode;
 }
 
+/** Sent once, after the child has loaded its detector. */
+export interface ChildReady {
+  ready: true;
+  rss: number;
+}
+
 export type ComputeReply =
   | { id: number; ok: true; value: unknown; rss: number }
   | { id: number; ok: false; error: SerializedError; rss: number };

@@ -1,0 +1,69 @@
+import type { Service } from "../support/processes";
+import { pagesDoneIn, startStack, type Stack } from "../support/stack";
+import { waitForJob } from "../support/services";
+
+const childPids = (lines: string[]) =>
+  lines.filter((l) => l.includes('"msg":"compute child started"')).map((l) => (JSON.parse(l) as { childPid: number }).childPid);
+
+describe("time limits, memory caps and recycling of the compute child (real processes)", () => {
+  let stack: Stack;
+  const workers: Service[] = [];
+  const startWorker = async (env: NodeJS.ProcessEnv) => {
+    const worker = await stack.startWorker(env);
+    workers.push(worker);
+    return worker;
+  };
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((w) => w.stop("SIGTERM")));
+  });
+  beforeAll(async () => {
+    stack = await startStack("limits", { RENDER_DPI: "72" });
+    await stack.startWeb();
+  });
+  afterAll(async () => {
+    await stack.stop();
+  });
+
+  it("a page past its time limit is killed, the document fails with `timeout`, and the worker carries on", async () => {
+    // A 30-inch page holding a 9000x9000 image takes seconds to decode and render; allow one second a page.
+    const worker = await startWorker({ PAGE_TIMEOUT_SECONDS: "1", RENDER_DPI: "150" });
+    const { body } = await stack.upload("bigpage-2160pt-9000px.pdf");
+    expect(await waitForJob(stack.prefix, body.id as string, 60_000)).toBe("failed");
+    expect(await stack.get(`/api/documents/${body.id}`)).toMatchObject({ status: "failed", error: { code: "timeout" } });
+    expect(worker.lines.some((l) => l.includes('"code":"timeout"'))).toBe(true);
+
+    const next = await stack.upload("text-1p-pdflatex.pdf");
+    expect(await waitForJob(stack.prefix, next.body.id as string, 60_000)).toBe("completed");
+    expect(childPids(worker.lines).length).toBe(2); // the killed child was replaced
+  }, 120_000);
+
+  it("a page larger than the pixel cap is rendered at a lower scale instead of exhausting memory", async () => {
+    await startWorker({ MAX_PAGE_PIXELS: "1000000", RENDER_DPI: "150" });
+    const { body } = await stack.upload("bigpage-8400pt-35000px-mono.pdf");
+    expect(await waitForJob(stack.prefix, body.id as string, 120_000)).toBe("completed");
+    const doc = await stack.get<{ pages: { width: number; height: number }[] }>(`/api/documents/${body.id}`);
+    expect(doc.pages[0]!.width * doc.pages[0]!.height).toBeLessThanOrEqual(1_000_000);
+  }, 150_000);
+
+  it("recycles the compute child after N documents (worker_max_tasks_per_child)", async () => {
+    const worker = await startWorker({ WORKER_MAX_DOCUMENTS_PER_CHILD: "1" });
+    for (const file of ["text-1p-pdflatex.pdf", "multicolumn-latex.pdf"]) {
+      const { body } = await stack.upload(file);
+      expect(await waitForJob(stack.prefix, body.id as string, 60_000)).toBe("completed");
+    }
+    const pids = childPids(worker.lines);
+    expect(pids).toHaveLength(2);
+    expect(new Set(pids).size).toBe(2);
+    expect(worker.lines.some((l) => l.includes("max documents per child"))).toBe(true);
+  }, 120_000);
+
+  it("replaces a child over its memory budget between pages, and the document still completes once per page", async () => {
+    const worker = await startWorker({ WORKER_MAX_CHILD_RSS_MB: "32" });
+    const { body } = await stack.upload("multicolumn-latex.pdf");
+    const id = body.id as string;
+    expect(await waitForJob(stack.prefix, id, 90_000)).toBe("completed");
+    expect(await stack.get(`/api/documents/${id}`)).toMatchObject({ status: "succeeded", pagesDone: 3 });
+    expect(pagesDoneIn(worker, id)).toEqual([1, 2, 3]);
+    expect(childPids(worker.lines).length).toBeGreaterThanOrEqual(3); // a fresh child for every page
+  }, 120_000);
+});
