@@ -1,0 +1,55 @@
+import type { Redis } from "ioredis";
+import type { Metric, Registry } from "prom-client";
+import { metricsKeys } from "./keys";
+import { pagesProcessed, stageHistogramSamples, type Sample } from "./from-hash";
+import { DEFAULT_WORKER_TTL_SECONDS } from "./record-worker-rss";
+
+export const metricNames = {
+  pagesProcessed: "pagewise_pages_processed_total",
+  stageSeconds: "pagewise_page_stage_duration_seconds",
+  workerRss: "pagewise_worker_rss_bytes",
+};
+
+/**
+ * A metric whose samples are computed at scrape time. prom-client's own classes keep values in process
+ * memory; these read what the worker processes wrote to Redis, so any web process can serve them.
+ */
+function scrapeTimeMetric(name: string, help: string, type: "counter" | "gauge" | "histogram", read: () => Promise<Sample[]>): Metric {
+  const metric = {
+    name,
+    help,
+    type,
+    aggregator: "sum",
+    collect: undefined,
+    async get() {
+      return { name, help, type, aggregator: "sum", values: await read() };
+    },
+  };
+  return metric as unknown as Metric;
+}
+
+/**
+ * Registers the worker-side metrics (pages processed, page-stage latency histograms, worker RSS) on a web
+ * registry; each scrape reads the Redis keys written by `recordPageTimings` and `recordWorkerRss`.
+ */
+export function registerWorkerMetrics(registry: Registry, redis: Redis, prefix: string, workerTtlSeconds = DEFAULT_WORKER_TTL_SECONDS): void {
+  const keys = metricsKeys(prefix);
+  const timings = () => redis.hgetall(keys.pageTimings);
+  registry.registerMetric(
+    scrapeTimeMetric(metricNames.pagesProcessed, "Pages processed by the workers (all documents, since the Redis keys were created).", "counter", async () => [
+      { labels: {}, value: pagesProcessed(await timings()) },
+    ]),
+  );
+  registry.registerMetric(
+    scrapeTimeMetric(metricNames.stageSeconds, "Time per page and stage in the worker: render, inference, annotate, upload.", "histogram", async () =>
+      stageHistogramSamples(metricNames.stageSeconds, await timings()),
+    ),
+  );
+  registry.registerMetric(
+    scrapeTimeMetric(metricNames.workerRss, "Resident set size of each live worker process, as it last reported.", "gauge", async () => {
+      const ids = await redis.zrangebyscore(keys.workers, Date.now() - workerTtlSeconds * 1000, "+inf");
+      const values = await Promise.all(ids.map((id) => redis.hget(keys.worker(id), "rssBytes")));
+      return ids.flatMap((worker, i) => (values[i] == null ? [] : [{ labels: { worker }, value: Number(values[i]) }]));
+    }),
+  );
+}
