@@ -26,6 +26,7 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
   let app: Express;
   let stopS3: (() => Promise<void>) | undefined;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pw-web-"));
+  const created: string[] = [];
 
   beforeAll(async () => {
     let storage: StorageConfig = { driver: "local", directory: path.join(tmp, "data") };
@@ -53,6 +54,7 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
   });
 
   afterAll(async () => {
+    await db.document.deleteMany({ where: { id: { in: created } } });
     await queue.close();
     await inspect.close();
     redis.disconnect();
@@ -62,13 +64,20 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  const upload = (file: string, title?: string) => {
-    const req = request(app).post("/api/documents").attach("file", corpusFile(file));
-    return title ? req.field("title", title) : req;
+  const upload = async (file: string, title?: string, headers: Record<string, string> = {}) => {
+    const req = request(app).post("/api/documents").set(headers).attach("file", corpusFile(file));
+    const res = await (title ? req.field("title", title) : req);
+    if (res.body?.id) created.push(res.body.id as string);
+    return res;
+  };
+
+  const expectStatus = (res: request.Response, status: number) => {
+    expect(res.status).toBe(status);
+    return res;
   };
 
   it("accepts a PDF: stores it, writes the row, enqueues a job with the document id, answers 202 + Location", async () => {
-    const res = await upload("text-1p-pdflatex.pdf", "Minimal").expect(202);
+    const res = expectStatus(await upload("text-1p-pdflatex.pdf", "Minimal"), 202);
     const id = res.body.id as string;
     expect(res.headers.location).toBe(`/api/documents/${id}`);
     expect(res.body).toMatchObject({ title: "Minimal", status: "queued", pagesDone: 0, pageCount: null, error: null, pages: [] });
@@ -82,7 +91,7 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
   });
 
   it("names the document after the file when no title is given", async () => {
-    const res = await upload("multicolumn-latex.pdf").expect(202);
+    const res = expectStatus(await upload("multicolumn-latex.pdf"), 202);
     expect(res.body.title).toBe("multicolumn-latex");
   });
 
@@ -93,7 +102,7 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
     ["text-117p-geotopo.pdf", 413, "file_too_large"],
   ])("rejects %s at upload with %i %s", async (file, status, code) => {
     const before = await inspect.count();
-    const res = await upload(file).expect(status);
+    const res = expectStatus(await upload(file), status);
     expect(res.body).toEqual({ error: { code, message: expect.any(String) } });
     expect(await inspect.count()).toBe(before);
   });
@@ -106,14 +115,14 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
   it("answers 404 in JSON for unknown documents, pages and routes", async () => {
     expect((await request(app).get("/api/documents/00000000-0000-4000-8000-000000000000").expect(404)).body.error.code).toBe("not_found");
     expect((await request(app).get("/api/documents/nope").expect(404)).body.error.code).toBe("not_found");
-    const { body } = await upload("text-1p-pdflatex.pdf").expect(202);
+    const { body } = expectStatus(await upload("text-1p-pdflatex.pdf"), 202);
     expect((await request(app).get(`/api/documents/${body.id}/pages/1`).expect(404)).body.error.code).toBe("not_found");
     expect((await request(app).get("/api/nothing-here").expect(404)).body.error.code).toBe("not_found");
   });
 
   it("lists documents newest first with a cursor", async () => {
-    const a = (await upload("text-1p-pdflatex.pdf", "A").expect(202)).body.id;
-    const b = (await upload("text-1p-pdflatex.pdf", "B").expect(202)).body.id;
+    const a = (expectStatus(await upload("text-1p-pdflatex.pdf", "A"), 202)).body.id;
+    const b = (expectStatus(await upload("text-1p-pdflatex.pdf", "B"), 202)).body.id;
     const first = await request(app).get("/api/documents?limit=1").expect(200);
     expect(first.body.items).toHaveLength(1);
     expect(first.body.nextCursor).toEqual(expect.any(String));
@@ -122,6 +131,23 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
     expect(ids.indexOf(b)).toBeLessThan(ids.indexOf(a));
     await request(app).get("/api/documents?limit=1000").expect(400);
     await request(app).get("/api/documents?cursor=garbage").expect(400);
+  });
+
+  it("answers the same document for the same Idempotency-Key, and enqueues once", async () => {
+    const key = `key-${Date.now()}-${driver}`;
+    const first = expectStatus(await upload("text-1p-pdflatex.pdf", "Once", { "Idempotency-Key": key }), 202);
+    const again = expectStatus(await upload("text-1p-pdflatex.pdf", "Twice", { "Idempotency-Key": key }), 202);
+    expect(again.body.id).toBe(first.body.id);
+    expect(again.body.title).toBe("Once");
+    expect(again.headers["idempotent-replayed"]).toBe("true");
+    const concurrent = await Promise.all([1, 2, 3].map(() => upload("text-1p-pdflatex.pdf", undefined, { "Idempotency-Key": `${key}-c` })));
+    expect(new Set(concurrent.map((r) => r.body.id)).size).toBe(1);
+    expect(await db.document.count({ where: { idempotencyKey: { in: [key, `${key}-c`] } } })).toBe(2);
+    const winner = concurrent[0]!.body.id as string;
+    // The losers of the race removed the sources they had stored: every stored source belongs to an answered id.
+    const sourceOwners = (await store.list("documents/")).filter((k) => k.endsWith("/source.pdf")).map((k) => k.split("/")[1]);
+    expect(sourceOwners.filter((id) => !created.includes(id!))).toEqual([]);
+    expect(await inspect.getJob(winner)).toBeDefined();
   });
 
   it("reports health and readiness", async () => {
@@ -147,9 +173,11 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
       },
     });
     const res = await request(broken).post("/api/documents").attach("file", corpusFile("text-1p-pdflatex.pdf")).expect(503);
+    // (the failed row is found below and removed with the others)
     expect(res.body.error.code).toBe("queue_unavailable");
     const recent = await db.document.findFirst({ orderBy: { createdAt: "desc" }, where: { errorCode: "enqueue_failed" } });
     expect(recent?.status).toBe("failed");
+    created.push(recent!.id);
     expect(await db.document.count({ where: { id: recent!.id, status: "queued" } })).toBe(0);
     await request(broken).get("/readyz").expect(503);
     await brokenQueue.close().catch(() => undefined);
