@@ -1,17 +1,39 @@
 import express from "express";
 import type { WebDeps } from "./deps";
 import { errorHandler, unknownRoute } from "./http-error";
+import { requestLogger } from "./observability/request-log";
+import { ADMIN_QUEUES_PATH, adminQueuesRouter } from "./routes/admin-queues";
+import { clientConfigRouter } from "./routes/client-config";
+import { documentEventsRouter } from "./routes/document-events";
 import { documentsRouter } from "./routes/documents";
 import { filesRouter } from "./routes/files";
 import { healthRouter } from "./routes/health";
+import { metricsRouter } from "./routes/metrics";
+import { openApiRouter } from "./routes/openapi";
+import { defaultUiDir, uiRouter } from "./routes/ui";
+import { requireApiKey } from "./security/api-key";
+import { corsFor } from "./security/cors";
 
 export function createApp(deps: WebDeps): express.Express {
   const app = express();
+  const security = deps.security ?? {};
   app.disable("x-powered-by");
   app.set("trust proxy", true);
+  app.use(requestLogger(deps.log));
+  // Open: probes, the page, and what the page reads before it has a key.
   app.use(healthRouter(deps));
-  app.use("/api/documents", documentsRouter(deps));
+  const cors = corsFor(security.corsOrigins ?? []);
+  if (cors) app.use("/api", cors);
+  app.use("/api", clientConfigRouter(deps), openApiRouter(Boolean(security.apiKey)));
+  // Behind the API key when one is set.
+  const auth = requireApiKey(security.apiKey);
+  if (deps.metrics) app.use("/metrics", auth, metricsRouter(deps.metrics, deps.log));
+  app.use("/api", auth);
+  app.use("/api/documents", documentEventsRouter(deps), documentsRouter(deps));
   if (deps.store.driver === "local") app.use("/api/files", filesRouter(deps.store));
+  // Own basic auth, and only when configured.
+  if (security.admin) app.use(ADMIN_QUEUES_PATH, adminQueuesRouter([deps.queue.queue], security.admin));
+  app.use(uiRouter(deps.uiDir ?? defaultUiDir));
   app.use(unknownRoute);
   app.use(errorHandler(deps.log, deps.limits.maxUploadBytes));
   return app;

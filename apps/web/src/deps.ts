@@ -2,6 +2,9 @@ import type { DocumentRepository } from "@pagewise/db";
 import type { Logger } from "@pagewise/logger";
 import type { DocumentQueue } from "@pagewise/queue";
 import type { ObjectStore } from "@pagewise/storage";
+import type { Registry } from "prom-client";
+import type { DocumentSignals } from "./live/document-signals";
+import type { OpenStreams } from "./live/open-streams";
 
 /** What the web app needs from the outside world; main.ts builds the real ones, tests may build their own. */
 export interface WebDeps {
@@ -13,4 +16,24 @@ export interface WebDeps {
   checkReady: () => Promise<void>;
   limits: { maxUploadBytes: number };
   uploadDir: string;
+  /** Live signals from the workers (BullMQ QueueEvents); without them SSE and long-polls re-read on a timer only. */
+  signals?: DocumentSignals;
+  /** Timers of SSE streams and long-polls (tests shorten them). */
+  live?: { heartbeatMs?: number; pollMs?: number };
+  /** Open SSE streams, ended at shutdown. */
+  streams?: OpenStreams;
+  /** Registry served at GET /metrics; without it there is no /metrics route. */
+  metrics?: Registry;
+  security?: {
+    /** Bearer token for /api (except /api/config and /api/openapi.json) and /metrics; unset = open. */
+    apiKey?: string;
+    /** Origins allowed by CORS; empty = same-origin only. */
+    corsOrigins?: readonly string[];
+    /** Basic-auth credentials of the queue dashboard at /admin/queues; unset = no dashboard (404). */
+    admin?: { user: string; password: string };
+  };
+  /** The built browser page (apps/ui/dist); defaults to the workspace's build output. */
+  uiDir?: string;
+  /** true once POST /api/uploads (direct-to-S3) is served: GET /api/config then tells the page to use it. */
+  directUpload?: boolean;
 }

@@ -10,6 +10,7 @@ import { createObjectStore } from "@pagewise/storage";
 import { createApp } from "./app";
 import { runClusterPrimary } from "./cluster";
 import { listenWithGracefulShutdown } from "./server";
+import { openWebFeatures } from "./web-features";
 
 async function main(): Promise<void> {
   const env = parseEnv(webEnvSchema);
@@ -27,7 +28,9 @@ async function main(): Promise<void> {
     const queue = new DocumentQueue(redis, env.QUEUE_PREFIX);
     const store = createObjectStore(storageConfigFrom(env), { signedUrlTtlSeconds: env.SIGNED_URL_TTL_SECONDS });
     const uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), "pagewise-uploads-"));
+    const web = await openWebFeatures(env, { db, redis, queue, log });
     const app = createApp({
+      ...web.features,
       documents: new DocumentRepository(db),
       queue,
       store,
@@ -44,6 +47,7 @@ async function main(): Promise<void> {
       log,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_SECONDS * 1000,
       onClose: async () => {
+        await web.close();
         await queue.close();
         redis.disconnect();
         await db.$disconnect();

@@ -1,19 +1,14 @@
 import { Router } from "express";
 import { z } from "zod";
-import type { DocumentRepository } from "@pagewise/db";
 import { ObjectNotFound } from "@pagewise/storage";
 import type { WebDeps } from "../deps";
 import { HttpError, notFound } from "../http-error";
-import { presentDocument, presentPage, presentSummary } from "../presenters";
+import { presentPage, presentSummary } from "../presenters";
 import { parse } from "../validate";
 import { createDocumentHandlers } from "./create-document";
-
-const idParams = z.object({ id: z.uuid() });
-const pageParams = idParams.extend({ n: z.coerce.number().int().min(1) });
-const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().optional(),
-});
+import { documentStatusHandler } from "./document-status";
+import { documentActionsRouter } from "./document-actions";
+import { listQuery, pageParams } from "../api-schemas";
 
 const encodeCursor = (createdAt: Date, id: string) =>
   Buffer.from(`${createdAt.toISOString()}|${id}`).toString("base64url");
@@ -25,17 +20,11 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   return { createdAt, id: id as string };
 }
 
-async function findOr404(documents: DocumentRepository, id: unknown) {
-  const { id: valid } = parse(idParams, { id }, () => notFound("No such document."));
-  const doc = await documents.find(valid);
-  if (!doc) throw notFound("No such document.");
-  return doc;
-}
-
 export function documentsRouter(deps: WebDeps): Router {
   const { documents, store } = deps;
   const router = Router();
   router.post("/", ...createDocumentHandlers(deps));
+  router.use(documentActionsRouter(deps));
 
   router.get("/", async (req, res) => {
     const query = parse(listQuery, req.query, () => new HttpError(400, "bad_query", "limit must be 1 to 100."));
@@ -49,9 +38,7 @@ export function documentsRouter(deps: WebDeps): Router {
     });
   });
 
-  router.get("/:id", async (req, res) => {
-    res.json(await presentDocument(await findOr404(documents, req.params.id), store));
-  });
+  router.get("/:id", documentStatusHandler(deps));
 
   router.get("/:id/pages/:n", async (req, res) => {
     const { id, n } = parse(pageParams, req.params, () => notFound("No such page."));

@@ -1,0 +1,118 @@
+import { z } from "zod";
+import { detectionSchema, pageResultSchema } from "@pagewise/core";
+
+/**
+ * The API's request and response shapes, in one place: routes validate requests with them, tests parse real
+ * responses with them, and /api/openapi.json is generated from them (openapi/document.ts), so the published
+ * description cannot drift from the code. Schemas with an `id` in `apiRegistry` become components.
+ */
+export const apiRegistry = z.registry<{ id: string; description?: string }>();
+
+// ---- requests -----------------------------------------------------------------------------------------------
+
+export const idParams = z.object({ id: z.uuid().describe("Document id") });
+export const pageParams = idParams.extend({ n: z.coerce.number().int().min(1).describe("Page number, from 1") });
+
+export const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20).describe("Page size, 1 to 100"),
+  cursor: z.string().optional().describe("nextCursor of the previous answer"),
+});
+
+export const MAX_WAIT_SECONDS = 60;
+export const documentQuery = z.object({
+  wait: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_WAIT_SECONDS)
+    .default(0)
+    .describe("Long-poll: answer when status or pagesDone changes, or after this many seconds (0 to 60)"),
+  since: z
+    .string()
+    .regex(/^[a-z]+:\d+$/)
+    .optional()
+    .describe('With wait: the state the client already has, as "status:pagesDone" (e.g. "processing:3"); default: the state when the request arrives'),
+});
+
+/** Multipart fields of POST /api/documents besides the file. */
+export const uploadFields = z.object({ title: z.string().trim().min(1).max(500).optional() });
+
+// ---- responses ----------------------------------------------------------------------------------------------
+
+export const errorSchema = z
+  .object({ error: z.object({ code: z.string(), message: z.string() }) })
+  .register(apiRegistry, { id: "Error", description: "Every 4xx/5xx answer" });
+
+export const documentStatusSchema = z
+  .enum(["queued", "processing", "succeeded", "failed", "cancelled"])
+  .register(apiRegistry, { id: "DocumentStatus" });
+
+const failureSchema = z.object({ code: z.string(), message: z.string() });
+const isoDate = z.iso.datetime({ offset: true });
+
+export const documentSummarySchema = z
+  .object({
+    id: z.uuid(),
+    title: z.string(),
+    filename: z.string(),
+    status: documentStatusSchema,
+    pageCount: z.number().int().nullable(),
+    pagesDone: z.number().int(),
+    detector: z.string().nullable(),
+    error: failureSchema.nullable(),
+    createdAt: isoDate,
+    startedAt: isoDate.nullable(),
+    finishedAt: isoDate.nullable(),
+    url: z.string(),
+  })
+  .register(apiRegistry, { id: "DocumentSummary" });
+
+export const pageLinksSchema = z
+  .object({
+    number: z.number().int().min(1),
+    width: z.number().int(),
+    height: z.number().int(),
+    scale: z.number().describe("Page image pixels per PDF point"),
+    detections: z.number().int().describe("Number of detections"),
+    imageUrl: z.string().describe("Annotated PNG (presigned when stored in S3)"),
+    jsonUrl: z.string().describe("The page's result JSON (presigned when stored in S3)"),
+  })
+  .register(apiRegistry, { id: "PageLinks" });
+
+export const documentSchema = documentSummarySchema
+  .extend({ pages: z.array(pageLinksSchema) })
+  .register(apiRegistry, { id: "Document" });
+
+export const documentListSchema = z
+  .object({ items: z.array(documentSummarySchema), nextCursor: z.string().nullable() })
+  .register(apiRegistry, { id: "DocumentList" });
+
+export const detectionResponseSchema = detectionSchema.register(apiRegistry, { id: "Detection" });
+
+export const pageDetailSchema = pageResultSchema
+  .extend({
+    detections: z.array(detectionResponseSchema),
+    pointsPerPixel: z.number(),
+    imageUrl: z.string(),
+    jsonUrl: z.string(),
+  })
+  .register(apiRegistry, { id: "PageResult" });
+
+export const clientConfigSchema = z
+  .object({
+    directUpload: z.boolean().describe("true: upload with POST /api/uploads and a presigned PUT, else multipart"),
+    maxUploadBytes: z.number().int(),
+    authRequired: z.boolean().describe("true: /api routes need Authorization: Bearer <API_KEY>"),
+    storage: z.enum(["local", "s3"]),
+  })
+  .register(apiRegistry, { id: "ClientConfig" });
+
+/** Server-Sent Events of GET /api/documents/{id}/events. */
+export const progressEventSchema = z
+  .object({ page: z.number().int().min(0), of: z.number().int().min(0) })
+  .register(apiRegistry, { id: "ProgressEvent", description: 'SSE "progress": pages done of the page count' });
+export const statusEventSchema = z
+  .object({ status: documentStatusSchema, error: failureSchema.optional() })
+  .register(apiRegistry, { id: "StatusEvent", description: 'SSE "status": the document status, with the error when failed' });
+
+export const healthSchema = z.object({ status: z.string() }).register(apiRegistry, { id: "Health" });

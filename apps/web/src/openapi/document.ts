@@ -1,0 +1,177 @@
+import type { z } from "zod";
+import {
+  clientConfigSchema,
+  documentListSchema,
+  documentQuery,
+  documentSchema,
+  errorSchema,
+  healthSchema,
+  idParams,
+  listQuery,
+  pageDetailSchema,
+  pageParams,
+  progressEventSchema,
+  statusEventSchema,
+  uploadFields,
+} from "../api-schemas";
+import { componentSchemas, parametersOf, schemaOrRef } from "./json-schema";
+
+interface Operation {
+  method: "get" | "post";
+  path: string;
+  summary: string;
+  tag: string;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: { contentType: string; schema: Record<string, unknown> };
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string; raw?: Record<string, unknown> }>;
+  open?: boolean;
+}
+
+const error = (description: string) => ({ description, schema: errorSchema });
+
+/**
+ * The operations this app serves (routes added by other modules add their entry here). Request and response
+ * schemas are the ones the routes use, so the document cannot drift from the code.
+ */
+export const operations: Operation[] = [
+  {
+    method: "post",
+    path: "/api/documents",
+    summary: "Upload a PDF (multipart); 202 with the queued document and its Location",
+    tag: "documents",
+    body: {
+      contentType: "multipart/form-data",
+      schema: {
+        type: "object",
+        required: ["file"],
+        properties: { file: { type: "string", contentMediaType: "application/pdf" }, ...(schemaOrRef(uploadFields, "input").properties as object) },
+      },
+    },
+    responses: {
+      202: { description: "Accepted and queued", schema: documentSchema },
+      400: error("empty_file, missing_file, bad_title, bad_upload"),
+      413: error("file_too_large"),
+      415: error("not_pdf"),
+      503: error("queue_unavailable"),
+    },
+  },
+  {
+    method: "get",
+    path: "/api/documents",
+    summary: "List documents, newest first",
+    tag: "documents",
+    query: listQuery,
+    responses: { 200: { description: "A page of documents", schema: documentListSchema }, 400: error("bad_query, bad_cursor") },
+  },
+  {
+    method: "get",
+    path: "/api/documents/{id}",
+    summary: "A document with its pages; with wait, a long-poll until status or pagesDone changes",
+    tag: "documents",
+    params: idParams,
+    query: documentQuery,
+    responses: { 200: { description: "The document", schema: documentSchema }, 400: error("bad_query"), 404: error("not_found") },
+  },
+  {
+    method: "get",
+    path: "/api/documents/{id}/events",
+    summary: "Live progress as Server-Sent Events: `status` first, then `progress` and `status` as they change",
+    tag: "documents",
+    params: idParams,
+    responses: {
+      200: {
+        description: "text/event-stream with events `status` (StatusEvent) and `progress` (ProgressEvent), and `:` heartbeat comments",
+        contentType: "text/event-stream",
+        raw: { oneOf: [schemaOrRef(statusEventSchema), schemaOrRef(progressEventSchema)] },
+      },
+      404: error("not_found"),
+    },
+  },
+  {
+    method: "get",
+    path: "/api/documents/{id}/pages/{n}",
+    summary: "One processed page: size, scale, detections, image and JSON URLs",
+    tag: "documents",
+    params: pageParams,
+    responses: { 200: { description: "The page's result", schema: pageDetailSchema }, 404: error("not_found") },
+  },
+  {
+    method: "get",
+    path: "/api/config",
+    summary: "What the browser page needs: upload mode, size limit, whether an API key is required",
+    tag: "meta",
+    open: true,
+    responses: { 200: { description: "Client configuration", schema: clientConfigSchema } },
+  },
+  {
+    method: "get",
+    path: "/api/openapi.json",
+    summary: "This document",
+    tag: "meta",
+    open: true,
+    responses: { 200: { description: "OpenAPI 3.1", raw: { type: "object" } } },
+  },
+  {
+    method: "get",
+    path: "/healthz",
+    summary: "Liveness",
+    tag: "meta",
+    open: true,
+    responses: { 200: { description: "The process is up", schema: healthSchema } },
+  },
+  {
+    method: "get",
+    path: "/readyz",
+    summary: "Readiness: PostgreSQL and Redis answer",
+    tag: "meta",
+    open: true,
+    responses: { 200: { description: "Ready", schema: healthSchema }, 503: error("not_ready") },
+  },
+  {
+    method: "get",
+    path: "/metrics",
+    summary: "Prometheus metrics (needs the API key when one is set)",
+    tag: "meta",
+    responses: { 200: { description: "Prometheus text format", contentType: "text/plain", raw: { type: "string" } } },
+  },
+];
+
+function operationObject(op: Operation, authRequired: boolean) {
+  const parameters = [...(op.params ? parametersOf(op.params, "path") : []), ...(op.query ? parametersOf(op.query, "query") : [])];
+  const responses: Record<string, unknown> = {};
+  for (const [status, r] of Object.entries(op.responses)) {
+    const schema = r.raw ?? (r.schema ? schemaOrRef(r.schema) : undefined);
+    responses[status] = { description: r.description, ...(schema ? { content: { [r.contentType ?? "application/json"]: { schema } } } : {}) };
+  }
+  if (authRequired && !op.open) responses["401"] = { description: "unauthorized", content: { "application/json": { schema: schemaOrRef(errorSchema) } } };
+  return {
+    summary: op.summary,
+    tags: [op.tag],
+    ...(parameters.length ? { parameters } : {}),
+    ...(op.body ? { requestBody: { required: true, content: { [op.body.contentType]: { schema: op.body.schema } } } } : {}),
+    responses,
+    ...(op.open ? { security: [] } : {}),
+  };
+}
+
+/** The OpenAPI 3.1 document; `authRequired` adds the bearer scheme (API_KEY set). */
+export function openApiDocument(options: { authRequired: boolean; version?: string }) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of operations) (paths[op.path] ??= {})[op.method] = operationObject(op, options.authRequired);
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Pagewise API",
+      version: options.version ?? "0.1.0",
+      description: "Upload PDFs; a worker detects text on each page; follow progress live and fetch annotated pages and JSON.",
+    },
+    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
+    paths,
+    components: {
+      schemas: componentSchemas(),
+      ...(options.authRequired ? { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } } : {}),
+    },
+    ...(options.authRequired ? { security: [{ bearer: [] }] } : {}),
+  };
+}

@@ -1,0 +1,24 @@
+import type { RequestHandler } from "express";
+import { HttpError } from "../http-error";
+import { sameSecret } from "./constant-time";
+
+/** The token of an `Authorization: Bearer <token>` header, or undefined. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
+  return match?.[1];
+}
+
+/**
+ * With an API key configured, requests need `Authorization: Bearer <API_KEY>` (401 `unauthorized` otherwise);
+ * without one, everything passes (local use). CORS preflights (OPTIONS) pass: browsers never send credentials
+ * on them, and the cors middleware answers them.
+ */
+export function requireApiKey(apiKey: string | undefined): RequestHandler {
+  return (req, res, next) => {
+    if (!apiKey || req.method === "OPTIONS") return next();
+    const token = bearerToken(req.headers.authorization);
+    if (token && sameSecret(token, apiKey)) return next();
+    res.setHeader("WWW-Authenticate", 'Bearer realm="pagewise"');
+    next(new HttpError(401, "unauthorized", "Send the API key as Authorization: Bearer <key>."));
+  };
+}

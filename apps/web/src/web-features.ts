@@ -1,0 +1,55 @@
+import type { WebEnv } from "@pagewise/config";
+import { countDocumentsByStatus, type Db } from "@pagewise/db";
+import type { Logger } from "@pagewise/logger";
+import type { DocumentQueue } from "@pagewise/queue";
+import type { Redis } from "ioredis";
+import type { WebDeps } from "./deps";
+import { QueueEventsSignals } from "./live/document-signals";
+import { OpenStreams } from "./live/open-streams";
+import { createMetricsRegistry } from "./observability/metrics";
+
+export type WebFeatures = Pick<WebDeps, "signals" | "streams" | "metrics" | "security">;
+
+/** The admin dashboard needs both variables; one alone leaves it off (and says so). */
+export function adminCredentials(env: Pick<WebEnv, "ADMIN_USER" | "ADMIN_PASSWORD">, log?: Logger) {
+  if (env.ADMIN_USER && env.ADMIN_PASSWORD) return { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD };
+  if (env.ADMIN_USER || env.ADMIN_PASSWORD) log?.warn("set both ADMIN_USER and ADMIN_PASSWORD to enable /admin/queues; it stays off");
+  return undefined;
+}
+
+/**
+ * Live events (one shared BullMQ QueueEvents), metrics, API key, CORS and the admin dashboard, built from the
+ * environment for main.ts. `close()` releases the QueueEvents connection; SSE streams end on SIGTERM/SIGINT so
+ * the server's graceful close does not wait for them.
+ */
+export async function openWebFeatures(
+  env: WebEnv,
+  parts: { db: Db; redis: Redis; queue: DocumentQueue; log: Logger },
+): Promise<{ features: WebFeatures; close: () => Promise<void> }> {
+  const signals = await QueueEventsSignals.open(env.REDIS_URL, env.QUEUE_PREFIX, env.REDIS_TLS_REJECT_UNAUTHORIZED);
+  const streams = new OpenStreams();
+  const endStreams = () => streams.endAll();
+  process.on("SIGTERM", endStreams);
+  process.on("SIGINT", endStreams);
+  const metrics = createMetricsRegistry({
+    documentsByStatus: () => countDocumentsByStatus(parts.db),
+    jobCounts: () => parts.queue.queue.getJobCounts(),
+    redis: parts.redis,
+    prefix: env.QUEUE_PREFIX,
+  });
+  const features: WebFeatures = {
+    signals,
+    streams,
+    metrics,
+    security: { apiKey: env.API_KEY, corsOrigins: env.CORS_ORIGINS, admin: adminCredentials(env, parts.log) },
+  };
+  return {
+    features,
+    close: async () => {
+      process.off("SIGTERM", endStreams);
+      process.off("SIGINT", endStreams);
+      streams.endAll();
+      await signals.close();
+    },
+  };
+}
