@@ -36,6 +36,11 @@ module.exports = tseslint.config(
     },
   },
   {
+    // The browser page: browser globals, never Node's.
+    files: ["apps/ui/src/**/*.ts"],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ["tests/**/*.ts", "scripts/**"],
     languageOptions: { globals: { ...globals.node, ...globals.jest } },
     rules: { "no-console": "off" },

@@ -1,0 +1,106 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Page } from "playwright-core";
+import { artifactPath, launchBrowser } from "../support/browser";
+import { freePort, startService, type Service } from "../support/processes";
+import { corpusFile, databaseUrl, obliterate, randomPrefix, redisUrl } from "../support/services";
+
+/**
+ * The page in a real browser (Debian's Chromium through playwright-core) against the real web and worker
+ * processes: upload a corpus PDF through the page, watch the progress bar reach the end over SSE, open the
+ * document, see the annotated page images load, toggle the detection overlay. Screenshots go to test-artifacts/.
+ */
+describe("the web page in Chromium (real web + worker processes)", () => {
+  const prefix = randomPrefix("browser");
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pw-browser-data-"));
+  let web: Service;
+  let worker: Service;
+  let base: string;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const env = {
+      DATABASE_URL: databaseUrl(),
+      REDIS_URL: redisUrl(),
+      QUEUE_PREFIX: prefix,
+      DATA_DIR: dataDir,
+      S3_BUCKET: "",
+      LOG_LEVEL: "info",
+      NODE_ENV: "test",
+    };
+    web = startService("apps/web/dist/main.js", { ...env, PORT: String(port), HOST: "127.0.0.1" });
+    worker = startService("apps/worker/dist/main.js", env);
+    [browser] = await Promise.all([
+      launchBrowser(),
+      web.waitForLine(/web listening/, 30_000),
+      worker.waitForLine(/worker started/, 30_000),
+    ]);
+    page = await browser.context.newPage();
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.allSettled([web?.stop(), worker?.stop()]);
+    await obliterate(prefix);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("uploads a PDF through the page, follows its progress live and shows annotated pages with a toggleable overlay", async () => {
+    await page.goto(`${base}/`);
+    await page.getByRole("heading", { name: "Upload" }).waitFor();
+    const title = `Multicolumn ${prefix}`; // the test database is shared: a title no other row has
+    await page.locator("#title-input").fill(title);
+    await page.locator("#file-input").setInputFiles(corpusFile("multicolumn-latex.pdf"));
+
+    // The new document's row appears, then its progress bar reaches 3 of 3 (DOM state, no sleeps).
+    const row = page.locator(".doc-row", { hasText: title });
+    await row.waitFor({ timeout: 30_000 });
+    const bar = row.getByRole("progressbar");
+    await row.locator('.progress[data-status="succeeded"][data-complete="true"]').waitFor({ timeout: 180_000 });
+    expect(await bar.getAttribute("aria-valuenow")).toBe("3");
+    expect(await bar.getAttribute("aria-valuemax")).toBe("3");
+    await expect(row.locator(".progress-label").textContent()).resolves.toBe("3 pages done");
+    await page.screenshot({ path: artifactPath("browser-list.png"), fullPage: false });
+
+    // The document view: each page's annotated image loads.
+    await row.getByRole("link", { name: title }).click();
+    await page.getByRole("heading", { level: 1, name: title }).waitFor();
+    const figures = page.locator("figure.page");
+    await page.locator('figure.page[data-page="1"][data-loaded="true"]').waitFor({ timeout: 30_000 });
+    expect(await figures.count()).toBe(3);
+    const naturalWidth = await page.locator('figure.page[data-page="1"] img').evaluate((img) => (img as HTMLImageElement).naturalWidth);
+    expect(naturalWidth).toBeGreaterThan(0);
+    await expect(page.locator(".live-mode").textContent()).resolves.toMatch(/live/);
+
+    // The overlay: on by default, drawn from the page JSON; the switch hides and shows it.
+    const toggle = page.getByRole("switch", { name: "Show detection overlay" });
+    await page.locator('figure.page[data-page="1"][data-overlay="ready"]').waitFor({ timeout: 30_000 });
+    expect(await toggle.isChecked()).toBe(true);
+    expect(await page.locator('figure.page[data-page="1"] svg.overlay polygon').count()).toBeGreaterThan(0);
+    expect(await page.locator('figure.page[data-page="1"] svg.overlay').isVisible()).toBe(true);
+    await page.screenshot({ path: artifactPath("browser-document-overlay.png"), fullPage: false });
+
+    await toggle.focus();
+    await page.keyboard.press("Space"); // keyboard works
+    expect(await toggle.isChecked()).toBe(false);
+    expect(await page.locator('figure.page[data-page="1"] svg.overlay').isVisible()).toBe(false);
+    await page.screenshot({ path: artifactPath("browser-document-plain.png"), fullPage: false });
+  }, 240_000);
+
+  it("shows the error of a failed document", async () => {
+    await page.goto(`${base}/`);
+    const title = `Locked ${prefix}`; // the test database is shared: a title no other row has
+    await page.locator("#title-input").fill(title);
+    await page.locator("#file-input").setInputFiles(corpusFile("encrypted-user-password.pdf"));
+    const row = page.locator(".doc-row", { hasText: title });
+    await row.locator('.progress[data-status="failed"]').waitFor({ timeout: 60_000 });
+    await expect(row.locator(".doc-error").textContent()).resolves.toMatch(/pdf_encrypted/);
+    await row.getByRole("link").click();
+    await page.getByRole("alert").filter({ hasText: "pdf_encrypted" }).waitFor();
+    await page.screenshot({ path: artifactPath("browser-failed.png"), fullPage: false });
+  }, 120_000);
+});
