@@ -2,6 +2,7 @@ import { Worker } from "bullmq";
 import { parseEnv, storageConfigFrom, workerEnvSchema } from "@pagewise/config";
 import { createDb, DocumentRepository, prepareDatabase } from "@pagewise/db";
 import { createLogger } from "@pagewise/logger";
+import { recordPageTimings } from "@pagewise/metrics";
 import { bullConnection, connectRedis, DocumentQueue, JobName, QueueName } from "@pagewise/queue";
 import { createObjectStore } from "@pagewise/storage";
 import { ComputePool } from "./compute/compute-pool";
@@ -10,6 +11,7 @@ import { recordFinalFailure } from "./final-failure";
 import { dispatcher, type JobHandlers } from "./handlers";
 import { housekeepingHandler } from "./housekeeping-handler";
 import { installShutdown } from "./shutdown";
+import { startRssReporter } from "./rss-reporter";
 
 async function main(): Promise<void> {
   const env = parseEnv(workerEnvSchema);
@@ -36,6 +38,11 @@ async function main(): Promise<void> {
         detectorId: env.DETECTOR_MODEL,
         log,
         stopping: () => stopping,
+        onPageDone: async (_documentId, page) => {
+          await recordPageTimings(producerRedis, env.QUEUE_PREFIX, page.timings).catch((error: unknown) =>
+            log.debug({ err: error }, "could not record page metrics"),
+          );
+        },
         limits: {
           dpi: env.RENDER_DPI,
           maxPixels: env.MAX_PAGE_PIXELS,
@@ -68,6 +75,8 @@ async function main(): Promise<void> {
     await queue.scheduleHousekeeping(env.HOUSEKEEPING_INTERVAL_SECONDS * 1000);
     log.info({ queue: QueueName.Documents, concurrency: env.WORKER_CONCURRENCY, detector: env.DETECTOR_MODEL }, "worker started");
 
+    const rssReporter = startRssReporter(producerRedis, env.QUEUE_PREFIX, compute, log);
+
     installShutdown({
       log,
       timeoutMs: env.SHUTDOWN_TIMEOUT_SECONDS * 1000,
@@ -77,6 +86,7 @@ async function main(): Promise<void> {
       closeWorker: () => worker.close(),
       killCompute: () => compute.killAll(),
       closeRest: async () => {
+        rssReporter.stop();
         await queue.close();
         producerRedis.disconnect();
         await db.$disconnect();
