@@ -145,6 +145,10 @@ describe("web features (real Postgres, Redis)", () => {
     documentSchema.parse((await request(app()).get(`/api/documents/${doc.id}`).expect(200)).body);
     documentListSchema.parse((await request(app()).get("/api/documents?limit=5").expect(200)).body);
     errorSchema.parse((await request(app()).get("/api/documents/nope").expect(404)).body);
+    const cancelled = documentSchema.parse((await request(app()).post(`/api/documents/${doc.id}/cancel`).expect(200)).body);
+    expect(cancelled.status).toBe("cancelled");
+    const retried = documentSchema.parse((await request(app()).post(`/api/documents/${doc.id}/retry`).expect(202)).body);
+    expect(retried.status).toBe("queued");
   });
 
   it("serves the built page at / (npm run build builds apps/ui), or says how to build it", async () => {

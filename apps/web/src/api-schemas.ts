@@ -36,6 +36,8 @@ export const documentQuery = z.object({
 
 /** Multipart fields of POST /api/documents besides the file. */
 export const uploadFields = z.object({ title: z.string().trim().min(1).max(500).optional() });
+/** The `Idempotency-Key` header of POST /api/documents: the same key answers with the same document. */
+export const idempotencyKey = z.string().trim().min(1).max(255).optional();
 
 // ---- responses ----------------------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ import {
   documentSchema,
   errorSchema,
   healthSchema,
+  idempotencyKey,
   idParams,
   listQuery,
   pageDetailSchema,
@@ -23,6 +24,7 @@ interface Operation {
   tag: string;
   params?: z.ZodObject;
   query?: z.ZodObject;
+  headers?: Array<{ name: string; schema: z.ZodType; description: string }>;
   body?: { contentType: string; schema: Record<string, unknown> };
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string; raw?: Record<string, unknown> }>;
   open?: boolean;
@@ -40,6 +42,7 @@ export const operations: Operation[] = [
     path: "/api/documents",
     summary: "Upload a PDF (multipart); 202 with the queued document and its Location",
     tag: "documents",
+    headers: [{ name: "Idempotency-Key", schema: idempotencyKey, description: "The same key answers with the same document (and enqueues once)" }],
     body: {
       contentType: "multipart/form-data",
       schema: {
@@ -86,6 +89,27 @@ export const operations: Operation[] = [
         raw: { oneOf: [schemaOrRef(statusEventSchema), schemaOrRef(progressEventSchema)] },
       },
       404: error("not_found"),
+    },
+  },
+  {
+    method: "post",
+    path: "/api/documents/{id}/cancel",
+    summary: "Cancel a queued or processing document (pages done so far are kept)",
+    tag: "documents",
+    params: idParams,
+    responses: { 200: { description: "The document", schema: documentSchema }, 404: error("not_found"), 409: error("not_cancellable") },
+  },
+  {
+    method: "post",
+    path: "/api/documents/{id}/retry",
+    summary: "Queue a failed or cancelled document again; it resumes after the pages already done",
+    tag: "documents",
+    params: idParams,
+    responses: {
+      202: { description: "Queued again", schema: documentSchema },
+      404: error("not_found"),
+      409: error("not_retryable, still_running"),
+      503: error("queue_unavailable"),
     },
   },
   {
@@ -138,7 +162,11 @@ export const operations: Operation[] = [
 ];
 
 function operationObject(op: Operation, authRequired: boolean) {
-  const parameters = [...(op.params ? parametersOf(op.params, "path") : []), ...(op.query ? parametersOf(op.query, "query") : [])];
+  const parameters = [
+    ...(op.params ? parametersOf(op.params, "path") : []),
+    ...(op.query ? parametersOf(op.query, "query") : []),
+    ...(op.headers ?? []).map((h) => ({ name: h.name, in: "header", required: false, description: h.description, schema: schemaOrRef(h.schema, "input") })),
+  ];
   const responses: Record<string, unknown> = {};
   for (const [status, r] of Object.entries(op.responses)) {
     const schema = r.raw ?? (r.schema ? schemaOrRef(r.schema) : undefined);

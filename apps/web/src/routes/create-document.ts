@@ -1,16 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { RequestHandler, Response } from "express";
 import type { Document } from "@pagewise/db";
-import { z } from "zod";
 import { storageKeys } from "@pagewise/core";
+import { idempotencyKey, uploadFields } from "../api-schemas";
 import type { WebDeps } from "../deps";
 import { HttpError } from "../http-error";
 import { documentPath, presentDocument, presentSummary } from "../presenters";
 import { assertLooksLikePdf, multipartPdf, removeQuietly, titleFromFilename } from "../upload";
 import { parse } from "../validate";
-
-const uploadFields = z.object({ title: z.string().trim().min(1).max(500).optional() });
-const idempotencyKey = z.string().trim().min(1).max(255).optional();
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === "P2002";
 

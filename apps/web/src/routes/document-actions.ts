@@ -3,7 +3,7 @@ import type { WebDeps } from "../deps";
 import { HttpError, notFound } from "../http-error";
 import { presentDocument } from "../presenters";
 import { parse } from "../validate";
-import { idParams } from "./params";
+import { idParams } from "../api-schemas";
 
 /**
  * POST /api/documents/{id}/cancel: a queued document is cancelled at once (its job removed); a processing one
