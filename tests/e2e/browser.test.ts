@@ -64,7 +64,7 @@ describe("the web page in Chromium (real web + worker processes)", () => {
     expect(await bar.getAttribute("aria-valuenow")).toBe("3");
     expect(await bar.getAttribute("aria-valuemax")).toBe("3");
     await expect(row.locator(".progress-label").textContent()).resolves.toBe("3 pages done");
-    await page.screenshot({ path: artifactPath("browser-list.png"), fullPage: false });
+    await page.screenshot({ path: artifactPath("browser-list.png"), fullPage: false, animations: "disabled" });
 
     // The document view: each page's annotated image loads.
     await row.getByRole("link", { name: title }).click();
@@ -82,13 +82,13 @@ describe("the web page in Chromium (real web + worker processes)", () => {
     expect(await toggle.isChecked()).toBe(true);
     expect(await page.locator('figure.page[data-page="1"] svg.overlay polygon').count()).toBeGreaterThan(0);
     expect(await page.locator('figure.page[data-page="1"] svg.overlay').isVisible()).toBe(true);
-    await page.screenshot({ path: artifactPath("browser-document-overlay.png"), fullPage: false });
+    await page.screenshot({ path: artifactPath("browser-document-overlay.png"), fullPage: false, animations: "disabled" });
 
     await toggle.focus();
     await page.keyboard.press("Space"); // keyboard works
     expect(await toggle.isChecked()).toBe(false);
     expect(await page.locator('figure.page[data-page="1"] svg.overlay').isVisible()).toBe(false);
-    await page.screenshot({ path: artifactPath("browser-document-plain.png"), fullPage: false });
+    await page.screenshot({ path: artifactPath("browser-document-plain.png"), fullPage: false, animations: "disabled" });
   }, 240_000);
 
   it("shows the error of a failed document", async () => {
@@ -101,6 +101,6 @@ describe("the web page in Chromium (real web + worker processes)", () => {
     await expect(row.locator(".doc-error").textContent()).resolves.toMatch(/pdf_encrypted/);
     await row.getByRole("link").click();
     await page.getByRole("alert").filter({ hasText: "pdf_encrypted" }).waitFor();
-    await page.screenshot({ path: artifactPath("browser-failed.png"), fullPage: false });
+    await page.screenshot({ path: artifactPath("browser-failed.png"), fullPage: false, animations: "disabled" });
   }, 120_000);
 });
