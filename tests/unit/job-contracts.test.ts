@@ -14,6 +14,11 @@ describe("job contracts", () => {
     expect(() => parseJobPayload(JobName.ProcessDocument, {})).toThrow();
   });
 
+  it("takes an empty payload for housekeeping and nothing else", () => {
+    expect(parseJobPayload(JobName.Housekeeping, {})).toEqual({});
+    expect(() => parseJobPayload(JobName.Housekeeping, { documentId: id })).toThrow();
+  });
+
   it("knows its job names", () => {
     expect(isJobName("process-document")).toBe(true);
     expect(isJobName("nope")).toBe(false);
@@ -29,7 +34,9 @@ describe("job contracts", () => {
 describe("worker handler registry", () => {
   it("refuses to start when a job name has no handler", () => {
     expect(() => assertEveryJobHasHandler({})).toThrow(/process-document/);
-    expect(() => assertEveryJobHasHandler({ [JobName.ProcessDocument]: async () => undefined })).not.toThrow();
+    expect(() => assertEveryJobHasHandler({ [JobName.ProcessDocument]: async () => undefined })).toThrow(/housekeeping/);
+    const all = Object.fromEntries(Object.values(JobName).map((name) => [name, async () => undefined]));
+    expect(() => assertEveryJobHasHandler(all)).not.toThrow();
   });
 });
 
