@@ -214,3 +214,10 @@ describe(".env.example", () => {
     for (const key of schemaKeys) expect([key, new RegExp(`^# ${key}=`, "m").test(text)]).toEqual([key, true]);
   });
 });
+
+describe("README configuration table", () => {
+  it("has a row for every variable of the config schemas", () => {
+    const text = read("README.md");
+    for (const key of schemaKeys) expect([key, new RegExp(`^\\| \`${key}\` \\|`, "m").test(text)]).toEqual([key, true]);
+  });
+});
