@@ -18,6 +18,8 @@ export interface NewDocument {
   sourceKey: string;
   sourceBytes: number;
   idempotencyKey?: string;
+  /** Recognise the text of each text detection (default false). */
+  ocr?: boolean;
 }
 
 export interface PageRecord {
