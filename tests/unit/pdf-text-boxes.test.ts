@@ -18,7 +18,7 @@ describe("textItemBoxes", () => {
 
   it("spans the run's width and the font's descent..ascent, in viewport pixels", () => {
     // x 20..60 pt, y from 100 - 2.5 to 100 + 7.5 pt; flipped: y_px = 400 - 2 * y_pt.
-    expect(textItemBoxes(content([line]), upright, { width: 200, height: 400 })).toEqual([{ box: [40, 185, 120, 205], text: "Hello" }]);
+    expect(textItemBoxes(content([line]), upright, { width: 200, height: 400 })).toEqual([{ box: [40, 185, 120, 205], text: "Hello", origin: [20, 100] }]);
   });
 
   it("follows the viewport's rotation", () => {
@@ -29,6 +29,6 @@ describe("textItemBoxes", () => {
   it("skips blank items and marked-content markers, and clips to the raster", () => {
     const items = content([{ str: "  ", transform: [10, 0, 0, 10, 0, 0], width: 5 }, { str: "edge", transform: [10, 0, 0, 10, 90, 195], width: 40 }]);
     items.items.push({ type: "beginMarkedContent", id: "m1" } as unknown as TextContent["items"][number]);
-    expect(textItemBoxes(items, upright, { width: 200, height: 400 })).toEqual([{ box: [180, 0, 200, 15], text: "edge" }]);
+    expect(textItemBoxes(items, upright, { width: 200, height: 400 })).toEqual([{ box: [180, 0, 200, 15], text: "edge", origin: [90, 195] }]);
   });
 });

@@ -58,6 +58,12 @@ export const workerEnvSchema = commonEnvSchema.extend({
   DETECTOR_MODEL: z.string().min(1).default("ppocr-det"),
   DETECTOR_THREADS: int(1, 1),
   DETECTOR_MAX_SIDE: int(960, 32),
+  /** DETECTOR_MODEL=yolo: the Ultralytics-format ONNX file, and optionally a class-names file overriding its metadata. */
+  YOLO_MODEL_PATH: optionalString,
+  YOLO_LABELS_PATH: optionalString,
+  /** DETECTOR_MODEL=yolo: minimum class score, and the IoU above which class-aware NMS drops a box. */
+  YOLO_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.25),
+  YOLO_IOU: z.coerce.number().min(0).max(1).default(0.45),
   RENDER_DPI: int(150, 18),
   MAX_PAGES: int(2000, 1),
   MAX_PAGE_PIXELS: int(16_000_000, 10_000),

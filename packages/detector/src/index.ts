@@ -1,2 +1,7 @@
 export type { Detector, DetectorOptions, RgbaImage, Detection } from "./types";
 export { detectorIds, createDetector } from "./create-detector";
+export { detectorDescriptions } from "./registry";
+export { PpocrRecognizer } from "./ocr/ppocr-rec";
+export type { TextRecognizer } from "./ocr/ppocr-rec";
+export type { Recognised } from "./ocr/ctc-decode";
+export { cropForRecognition } from "./ocr/crop";

@@ -74,7 +74,7 @@ export function toModelInput(image: RgbaImage, maxSide: number): ModelInput {
 }
 
 /** For each destination index: the two source indices and the weight of the second (OpenCV's mapping). */
-function sampling(srcSize: number, dstSize: number): { lo: Int32Array; hi: Int32Array; frac: Float32Array } {
+export function sampling(srcSize: number, dstSize: number): { lo: Int32Array; hi: Int32Array; frac: Float32Array } {
   const lo = new Int32Array(dstSize);
   const hi = new Int32Array(dstSize);
   const frac = new Float32Array(dstSize);

@@ -1,7 +1,15 @@
 import type { Detector, DetectorOptions } from "./types";
 import { PpocrDetector } from "./adapters/ppocr-det";
+import { YoloDetector } from "./adapters/yolo";
 
 /** Every detector adapter, by id: one line each. */
 export const registry: Readonly<Record<string, (options: DetectorOptions) => Detector>> = {
   "ppocr-det": (options) => new PpocrDetector(options),
+  yolo: (options) => new YoloDetector(options),
+};
+
+/** One line per adapter for `pagewise models` and the docs. */
+export const detectorDescriptions: Readonly<Record<keyof typeof registry, string>> = {
+  "ppocr-det": "PP-OCRv4 text-line detection (DBNet), bundled; labels: text",
+  yolo: "any Ultralytics-format ONNX export (YOLO_MODEL_PATH / --model-path); labels from the model or a labels file",
 };

@@ -5,8 +5,16 @@ export type { Detection, RgbaImage };
 export interface DetectorOptions {
   /** onnxruntime intra-op threads. */
   threads: number;
-  /** Long side of the model input, in pixels (PaddleOCR's det_limit_side_len). */
+  /** Long side of the model input, in pixels (PaddleOCR's det_limit_side_len; ppocr-det only). */
   maxSide: number;
+  /** The model file, for adapters that take one from configuration (yolo: YOLO_MODEL_PATH). */
+  modelPath?: string;
+  /** A class-names file overriding the model's own metadata (yolo: YOLO_LABELS_PATH). */
+  labelsPath?: string;
+  /** Minimum class score (yolo: YOLO_CONFIDENCE, default 0.25). */
+  confidence?: number;
+  /** NMS IoU threshold (yolo: YOLO_IOU, default 0.45). */
+  iou?: number;
 }
 
 /**

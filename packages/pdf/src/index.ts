@@ -6,3 +6,5 @@ export type { PdfDocument } from "./pdf-document";
 export type { RenderedPage } from "./rendered-page";
 export type { TextBox } from "./text-boxes";
 export type { RgbaImage } from "@pagewise/core";
+export { applyAffine, invertAffine } from "./affine";
+export type { Affine } from "./affine";

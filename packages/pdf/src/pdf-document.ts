@@ -1,5 +1,6 @@
 import { PermanentFailure } from "@pagewise/core";
 import type { PDFDocumentProxy, PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
+import { invertAffine } from "./affine";
 import { renderScale, pixelSize, type RenderLimits } from "./render-scale";
 import { CanvasPage, type RenderedPage } from "./rendered-page";
 import { textItemBoxes, type TextBox } from "./text-boxes";
@@ -40,7 +41,12 @@ export class PdfjsDocument implements PdfDocument {
       context.fillRect(0, 0, width, height);
       // napi-rs canvas types are not the DOM's; pdf.js only needs the 2D context API, which it implements.
       await page.render({ canvas: canvas as unknown as RenderCanvas, viewport }).promise;
-      this.current = new CanvasPage(page, canvas, { number: pageNumber, scale, rotation: viewport.rotation });
+      this.current = new CanvasPage(page, canvas, {
+        number: pageNumber,
+        scale,
+        rotation: viewport.rotation,
+        pdfTransform: invertAffine(viewport.transform),
+      });
       return this.current;
     } catch (error) {
       page.cleanup();

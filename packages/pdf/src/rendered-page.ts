@@ -1,6 +1,7 @@
 import type { Detection, RgbaImage } from "@pagewise/core";
 import type { Canvas } from "@napi-rs/canvas";
 import type { PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
+import type { Affine } from "./affine";
 
 export interface RenderedPage {
   readonly number: number;
@@ -10,6 +11,11 @@ export interface RenderedPage {
   readonly scale: number;
   /** The page's /Rotate, in degrees (0, 90, 180 or 270); the image is already upright. */
   readonly rotation: number;
+  /**
+   * Page-image pixels → PDF user-space points: the inverse of pdf.js's viewport transform, so the page's origin
+   * (MediaBox/CropBox offset), the y flip and /Rotate are all undone.
+   */
+  readonly pdfTransform: Affine;
   /** A copy of the page's RGBA pixels (including any annotations drawn so far). */
   image(): RgbaImage;
   /** Stroke each detection's polygon (or box) onto the page. */
@@ -27,12 +33,13 @@ export class CanvasPage implements RenderedPage {
   readonly height: number;
   readonly scale: number;
   readonly rotation: number;
+  readonly pdfTransform: Affine;
   private canvas: Canvas | undefined;
 
   constructor(
     private readonly page: PDFPageProxy,
     canvas: Canvas,
-    info: { number: number; scale: number; rotation: number },
+    info: { number: number; scale: number; rotation: number; pdfTransform: Affine },
   ) {
     this.canvas = canvas;
     this.width = canvas.width;
@@ -40,6 +47,7 @@ export class CanvasPage implements RenderedPage {
     this.number = info.number;
     this.scale = info.scale;
     this.rotation = info.rotation;
+    this.pdfTransform = info.pdfTransform;
   }
 
   image(): RgbaImage {

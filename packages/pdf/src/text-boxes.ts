@@ -3,6 +3,8 @@ import type { TextContent, TextItem } from "pdfjs-dist/types/src/display/api";
 export interface TextBox {
   box: [number, number, number, number];
   text: string;
+  /** Where the item's baseline starts, in PDF user-space points (its text matrix's translation). */
+  origin: [number, number];
 }
 
 type Matrix = number[];
@@ -22,7 +24,7 @@ export function textItemBoxes(content: TextContent, viewportTransform: Matrix, s
   for (const item of content.items) {
     if (!("str" in item) || item.str.trim() === "") continue;
     const box = itemBox(item, content.styles[item.fontName], viewportTransform, size);
-    if (box) boxes.push({ box, text: item.str });
+    if (box) boxes.push({ box, text: item.str, origin: [item.transform[4], item.transform[5]] });
   }
   return boxes;
 }

@@ -1,0 +1,38 @@
+import type * as Ort from "onnxruntime-node";
+
+export interface LoadedSession {
+  session: Ort.InferenceSession;
+  ort: typeof Ort;
+}
+
+/** onnxruntime-node imported here, on first use only: the web process must never load the runtime. */
+export async function createOnnxSession(modelPath: string | Uint8Array, threads: number): Promise<LoadedSession> {
+  const ort = await import("onnxruntime-node");
+  const options: Ort.InferenceSession.SessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: "all" };
+  const session = typeof modelPath === "string" ? await ort.InferenceSession.create(modelPath, options) : await ort.InferenceSession.create(modelPath, options);
+  return { session, ort };
+}
+
+/** A lazily created value that a failed attempt does not poison: the next call tries again. */
+export class Lazy<T> {
+  private pending: Promise<T> | undefined;
+
+  constructor(private readonly make: () => Promise<T>) {}
+
+  async get(): Promise<T> {
+    this.pending ??= this.make();
+    try {
+      return await this.pending;
+    } catch (error) {
+      this.pending = undefined;
+      throw error;
+    }
+  }
+
+  /** The value if it was ever made (and drops it). */
+  async take(): Promise<T | undefined> {
+    const pending = this.pending;
+    this.pending = undefined;
+    return pending ? await pending.catch(() => undefined) : undefined;
+  }
+}
