@@ -9,10 +9,11 @@ const shared = {
   transformIgnorePatterns: ["/node_modules/(?!pdfjs-dist/)"],
   moduleFileExtensions: ["ts", "js", "mjs", "json", "node"],
   moduleNameMapper: {
-    "^@pagewise/(config|logger|db|queue|storage|detector|pdf|core|metrics)$": "<rootDir>/packages/$1/src/index.ts",
+    "^@pagewise/(config|logger|db|queue|storage|detector|pdf|pipeline|core|metrics)$": "<rootDir>/packages/$1/src/index.ts",
     "^@pagewise/web/(.*)$": "<rootDir>/apps/web/src/$1",
     "^@pagewise/worker/(.*)$": "<rootDir>/apps/worker/src/$1",
     "^@pagewise/ui/(.*)$": "<rootDir>/apps/ui/src/$1",
+    "^@pagewise/cli/(.*)$": "<rootDir>/apps/cli/src/$1",
   },
   setupFiles: ["<rootDir>/tests/support/env.js"],
 };

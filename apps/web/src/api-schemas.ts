@@ -35,7 +35,10 @@ export const documentQuery = z.object({
 });
 
 /** Multipart fields of POST /api/documents besides the file. */
-export const uploadFields = z.object({ title: z.string().trim().min(1).max(500).optional() });
+export const uploadFields = z.object({
+  title: z.string().trim().min(1).max(500).optional(),
+  ocr: z.stringbool().optional().describe('"true": recognise the text of each text detection (adds text and textScore)'),
+});
 /** The `Idempotency-Key` header of POST /api/documents: the same key answers with the same document. */
 export const idempotencyKey = z.string().trim().min(1).max(255).optional();
 
@@ -61,6 +64,7 @@ export const documentSummarySchema = z
     pageCount: z.number().int().nullable(),
     pagesDone: z.number().int(),
     detector: z.string().nullable(),
+    ocr: z.boolean(),
     error: failureSchema.nullable(),
     createdAt: isoDate,
     startedAt: isoDate.nullable(),

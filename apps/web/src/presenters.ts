@@ -12,6 +12,7 @@ export function presentSummary(doc: Document) {
     pageCount: doc.pageCount,
     pagesDone: doc.pagesDone,
     detector: doc.detector,
+    ocr: doc.ocr,
     error: doc.errorCode ? { code: doc.errorCode, message: doc.errorMessage ?? doc.errorCode } : null,
     createdAt: doc.createdAt.toISOString(),
     startedAt: doc.startedAt?.toISOString() ?? null,

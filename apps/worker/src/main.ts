@@ -24,7 +24,15 @@ async function main(): Promise<void> {
     const documents = new DocumentRepository(db);
     const queue = new DocumentQueue(producerRedis, env.QUEUE_PREFIX);
     const compute = new ComputePool(
-      { detectorId: env.DETECTOR_MODEL, detectorThreads: env.DETECTOR_THREADS, detectorMaxSide: env.DETECTOR_MAX_SIDE },
+      {
+        detectorId: env.DETECTOR_MODEL,
+        detectorThreads: env.DETECTOR_THREADS,
+        detectorMaxSide: env.DETECTOR_MAX_SIDE,
+        detectorModelPath: env.YOLO_MODEL_PATH,
+        detectorLabelsPath: env.YOLO_LABELS_PATH,
+        detectorConfidence: env.YOLO_CONFIDENCE,
+        detectorIou: env.YOLO_IOU,
+      },
       { maxDocumentsPerChild: env.WORKER_MAX_DOCUMENTS_PER_CHILD, maxChildRssBytes: env.WORKER_MAX_CHILD_RSS_MB * 2 ** 20 },
       log,
     );

@@ -16,7 +16,7 @@ async function replay(res: Response, deps: WebDeps, doc: Document): Promise<void
   res.status(202).location(documentPath(doc.id)).set("Idempotent-Replayed", "true").json(await presentDocument(current, deps.store));
 }
 
-/** POST /api/documents: a multipart upload in the field "file", with an optional "title". */
+/** POST /api/documents: a multipart upload in the field "file", with an optional "title" and "ocr" ("true"). */
 export function createDocumentHandlers(deps: WebDeps): RequestHandler[] {
   const { documents, queue, store, log } = deps;
 
@@ -29,6 +29,7 @@ export function createDocumentHandlers(deps: WebDeps): RequestHandler[] {
     const file = req.file;
     try {
       if (!file) throw new HttpError(400, "missing_file", 'Send the PDF as multipart/form-data in the field "file".');
+      const ocr = parse(uploadFields.shape.ocr, req.body?.ocr, () => new HttpError(400, "bad_ocr", 'The field "ocr" must be "true" or "false".'));
       const fields = parse(uploadFields, req.body ?? {}, () => new HttpError(400, "bad_title", "The title must be 1 to 500 characters."));
       const key = parse(idempotencyKey, req.get("idempotency-key"), () => new HttpError(400, "bad_idempotency_key", "Idempotency-Key must be 1 to 255 characters."));
       if (key) {
@@ -49,6 +50,7 @@ export function createDocumentHandlers(deps: WebDeps): RequestHandler[] {
           sourceKey,
           sourceBytes: file.size,
           idempotencyKey: key,
+          ocr: ocr ?? false,
         });
       } catch (error) {
         if (!key || !isUniqueViolation(error)) throw error;

@@ -8,6 +8,7 @@ import { parse } from "../validate";
 import { createDocumentHandlers } from "./create-document";
 import { documentStatusHandler } from "./document-status";
 import { documentActionsRouter } from "./document-actions";
+import { exportRouter } from "./export";
 import { listQuery, pageParams } from "../api-schemas";
 
 const encodeCursor = (createdAt: Date, id: string) =>
@@ -25,6 +26,7 @@ export function documentsRouter(deps: WebDeps): Router {
   const router = Router();
   router.post("/", ...createDocumentHandlers(deps));
   router.use(documentActionsRouter(deps));
+  router.use(exportRouter(deps));
 
   router.get("/", async (req, res) => {
     const query = parse(listQuery, req.query, () => new HttpError(400, "bad_query", "limit must be 1 to 100."));

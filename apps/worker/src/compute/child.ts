@@ -1,25 +1,40 @@
 import fs from "node:fs/promises";
-import { performance } from "node:perf_hooks";
 import { isPermanentFailure } from "@pagewise/core";
-import { createDetector, type Detector } from "@pagewise/detector";
+import { createDetector, PpocrRecognizer, type Detector, type TextRecognizer } from "@pagewise/detector";
 import { openPdf, type PdfDocument } from "@pagewise/pdf";
+import { processPage } from "@pagewise/pipeline";
 import type { ChildConfig, ChildReady, ComputeReply, ComputeRequest, OpenReply, PageReply, SerializedError } from "./protocol";
 
 /**
  * The compute child: opens one PDF at a time and turns page numbers into annotated PNGs + detections.
- * It loads the detector on the first page it is asked for and keeps it until it is recycled.
+ * It loads the detector before taking work and keeps it until it is recycled; the text recogniser is loaded on the
+ * first page of a document that asks for OCR.
  */
 const config = JSON.parse(process.argv[2] ?? "{}") as ChildConfig;
 let detector: Promise<Detector> | undefined;
+let recognizer: TextRecognizer | undefined;
 let pdf: PdfDocument | undefined;
 
 function loadDetector(): Promise<Detector> {
   detector ??= (async () => {
-    const d = createDetector(config.detectorId, { threads: config.detectorThreads, maxSide: config.detectorMaxSide });
+    const d = createDetector(config.detectorId, {
+      threads: config.detectorThreads,
+      maxSide: config.detectorMaxSide,
+      modelPath: config.detectorModelPath,
+      labelsPath: config.detectorLabelsPath,
+      confidence: config.detectorConfidence,
+      iou: config.detectorIou,
+    });
     await d.load();
     return d;
   })();
   return detector;
+}
+
+async function loadRecognizer(): Promise<TextRecognizer> {
+  recognizer ??= new PpocrRecognizer(config.detectorThreads);
+  await recognizer.load();
+  return recognizer;
 }
 
 async function closeDocument(): Promise<void> {
@@ -38,32 +53,12 @@ async function handle(request: ComputeRequest): Promise<unknown> {
     }
     case "page": {
       if (!pdf) throw new Error("no document is open");
-      const t0 = performance.now();
-      const page = await pdf.renderPage(request.number, request.limits);
-      try {
-        const t1 = performance.now();
-        const d = await loadDetector();
-        const detections = await d.detect(page.image());
-        const t2 = performance.now();
-        page.annotate(detections);
-        const png = await page.toPng();
-        const t3 = performance.now();
-        return {
-          png,
-          result: {
-            number: request.number,
-            width: page.width,
-            height: page.height,
-            scale: page.scale,
-            rotation: page.rotation,
-            detector: d.id,
-            detections,
-          },
-          timings: { renderMs: t1 - t0, inferenceMs: t2 - t1, annotateMs: t3 - t2 },
-        } satisfies PageReply;
-      } finally {
-        page.release();
-      }
+      return (await processPage(pdf, {
+        number: request.number,
+        limits: request.limits,
+        detector: await loadDetector(),
+        recognizer: request.ocr ? loadRecognizer : undefined,
+      })) satisfies PageReply;
     }
     case "close":
       await closeDocument();

@@ -24,8 +24,8 @@ export class ComputePool {
     private readonly log: Logger,
   ) {}
 
-  session(pdfPath: string, maxPages: number, log: Logger): ComputeSession {
-    return new ComputeSession(this, pdfPath, maxPages, log);
+  session(pdfPath: string, maxPages: number, log: Logger, options: { ocr?: boolean } = {}): ComputeSession {
+    return new ComputeSession(this, pdfPath, maxPages, log, options.ocr ?? false);
   }
 
   /** @internal */
@@ -97,6 +97,8 @@ export class ComputeSession {
     private readonly pdfPath: string,
     private readonly maxPages: number,
     private readonly log: Logger,
+    /** The document asked for OCR: every page request says so. */
+    private readonly ocr = false,
   ) {}
 
   async open(timeoutMs: number): Promise<number> {
@@ -106,7 +108,7 @@ export class ComputeSession {
 
   async page(number: number, limits: RenderLimits, timeoutMs: number): Promise<PageReply> {
     const child = await this.ensureOpen(timeoutMs);
-    const reply = await child.request<PageReply>({ type: "page", number, limits }, timeoutMs);
+    const reply = await child.request<PageReply>({ type: "page", number, limits, ocr: this.ocr }, timeoutMs);
     if (this.pool.overMemory(child)) {
       this.log.info({ childPid: child.pid, rssMb: Math.round(child.rss / 2 ** 20), page: number }, "compute child over its memory budget; replacing it");
       this.pool.retire(child);

@@ -10,11 +10,16 @@ export interface ChildConfig {
   detectorId: string;
   detectorThreads: number;
   detectorMaxSide: number;
+  /** Adapter settings from the environment (yolo: model file, labels file, confidence, IoU). */
+  detectorModelPath?: string;
+  detectorLabelsPath?: string;
+  detectorConfidence?: number;
+  detectorIou?: number;
 }
 
 export type ComputeRequest =
   | { id: number; type: "open"; path: string; maxPages: number }
-  | { id: number; type: "page"; number: number; limits: RenderLimits }
+  | { id: number; type: "page"; number: number; limits: RenderLimits; ocr?: boolean }
   | { id: number; type: "close" };
 
 export interface PageTimings {

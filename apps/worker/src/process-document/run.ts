@@ -28,7 +28,7 @@ export async function processDocument(ctx: PipelineContext): Promise<Outcome> {
   try {
     const pdfPath = await preflight(ctx, doc, workDir);
     checkDocumentDeadline(ctx);
-    session = ctx.compute.session(pdfPath, ctx.limits.maxPages, ctx.log);
+    session = ctx.compute.session(pdfPath, ctx.limits.maxPages, ctx.log, { ocr: doc.ocr });
     const numPages = await open(ctx, session);
     for (let number = doc.pagesDone + 1; number <= numPages; number++) {
       if (ctx.stopping()) throw new Interrupted(`shutting down before page ${number}`);

@@ -1,0 +1,79 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { SingleBar, Presets } from "cli-progress";
+import { createDetector, PpocrRecognizer, type TextRecognizer } from "@pagewise/detector";
+import { openPdf } from "@pagewise/pdf";
+import { parsePageRange, processPage } from "@pagewise/pipeline";
+import { pageFileNames, pageJson } from "./page-files";
+
+export interface DetectOptions {
+  out: string;
+  model: string;
+  modelPath?: string;
+  labels?: string;
+  confidence?: number;
+  pages?: string;
+  dpi: number;
+  maxSide: number;
+  maxPixels: number;
+  threads: number;
+  ocr: boolean;
+  progress: boolean;
+}
+
+export interface DetectSummary {
+  pages: number;
+  detections: number;
+  files: string[];
+}
+
+/**
+ * The embedded mode: the worker's page pipeline in this process, without Redis, Postgres or S3. Writes each
+ * page's annotated PNG and JSON into `out` and shows a progress bar on stderr when it is a terminal.
+ */
+export async function detectCommand(pdfPath: string, options: DetectOptions): Promise<DetectSummary> {
+  const bytes = await fs.readFile(pdfPath);
+  const pdf = await openPdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { maxPages: Number.MAX_SAFE_INTEGER });
+  const detector = createDetector(options.model, {
+    threads: options.threads,
+    maxSide: options.maxSide,
+    modelPath: options.modelPath,
+    labelsPath: options.labels,
+    confidence: options.confidence,
+  });
+  let recognizer: TextRecognizer | undefined;
+  const loadRecognizer = async () => {
+    recognizer ??= new PpocrRecognizer(options.threads);
+    await recognizer.load();
+    return recognizer;
+  };
+  const bar = new SingleBar({ format: "{bar} {value}/{total} pages | {detections} detections | ETA {eta_formatted}", hideCursor: true }, Presets.shades_classic);
+  try {
+    const pages = options.pages ? parsePageRange(options.pages, pdf.numPages) : Array.from({ length: pdf.numPages }, (_, i) => i + 1);
+    await fs.mkdir(options.out, { recursive: true });
+    await detector.load();
+    if (options.progress) bar.start(pages.length, 0, { detections: 0 });
+    const summary: DetectSummary = { pages: 0, detections: 0, files: [] };
+    for (const number of pages) {
+      const { png, result } = await processPage(pdf, {
+        number,
+        limits: { dpi: options.dpi, maxPixels: options.maxPixels },
+        detector,
+        recognizer: options.ocr ? loadRecognizer : undefined,
+      });
+      const files = pageFileNames(pdfPath, number);
+      await fs.writeFile(path.join(options.out, files.png), png);
+      await fs.writeFile(path.join(options.out, files.json), JSON.stringify(pageJson(result, files), null, 2) + "\n");
+      summary.pages += 1;
+      summary.detections += result.detections.length;
+      summary.files.push(files.png, files.json);
+      if (options.progress) bar.increment(1, { detections: summary.detections });
+    }
+    return summary;
+  } finally {
+    if (options.progress) bar.stop();
+    await pdf.destroy();
+    await detector.dispose();
+    await recognizer?.dispose();
+  }
+}

@@ -1,0 +1,93 @@
+import { Router, type Response } from "express";
+import { z } from "zod";
+import { pageResultSchema, type PageResult } from "@pagewise/core";
+import type { DocumentWithPages, Page } from "@pagewise/db";
+import { ObjectNotFound, type ObjectStore } from "@pagewise/storage";
+import type { WebDeps } from "../deps";
+import { CocoCategories, pageAnnotations, type CocoImage } from "../export/coco";
+import { HttpError, notFound } from "../http-error";
+import { presentSummary } from "../presenters";
+import { parse } from "../validate";
+import { findOr404 } from "./find-document";
+
+export const exportQuery = z.object({
+  format: z.enum(["json", "coco"]).default("json").describe("json: the document and every page's result; coco: COCO detection format"),
+  partial: z.stringbool().default(false).describe("true: export the pages finished so far of a document that has not succeeded"),
+});
+
+async function readPage(store: ObjectStore, page: Page): Promise<PageResult> {
+  try {
+    return pageResultSchema.parse(JSON.parse((await store.get(page.jsonKey)).toString("utf8")));
+  } catch (error) {
+    if (error instanceof ObjectNotFound) throw notFound(`The results of page ${page.number} are missing from storage.`);
+    throw error;
+  }
+}
+
+/**
+ * Writes `head`, then each page's part as it is read from storage (one page in memory at a time), then `tail`.
+ * A failure before the first byte is a normal error answer; after it, the connection is cut (a truncated body).
+ */
+async function streamPages(res: Response, doc: DocumentWithPages, store: ObjectStore, parts: {
+  head: string;
+  page: (result: PageResult, index: number) => string;
+  tail: () => string;
+}): Promise<void> {
+  let started = false;
+  try {
+    for (const [index, row] of doc.pages.entries()) {
+      const part = parts.page(await readPage(store, row), index);
+      if (!started) res.write(parts.head);
+      started = true;
+      res.write(part);
+    }
+    if (!started) res.write(parts.head);
+    res.end(parts.tail());
+  } catch (error) {
+    if (!started) throw error;
+    res.destroy(error as Error);
+  }
+}
+
+/**
+ * GET /api/documents/{id}/export?format=json|coco[&partial=true]. A document that has not succeeded answers 409
+ * `not_finished` unless partial=true, which exports the pages done so far and says so (`partial: true`).
+ */
+export function exportRouter(deps: WebDeps): Router {
+  const router = Router();
+  router.get("/:id/export", async (req, res) => {
+    const doc = await findOr404(deps.documents, req.params.id);
+    const query = parse(exportQuery, req.query, () => new HttpError(400, "bad_query", 'format must be "json" or "coco"; partial "true" or "false".'));
+    const partial = doc.status !== "succeeded";
+    if (partial && !query.partial) {
+      throw new HttpError(409, "not_finished", `The document is ${doc.status}; export it when it has succeeded, or ask for partial=true.`);
+    }
+    const name = query.format === "coco" ? `${doc.id}.coco.json` : `${doc.id}.json`;
+    res.status(200).type("application/json").set("Content-Disposition", `attachment; filename="${name}"`);
+    const summary = { ...presentSummary(doc), partial };
+    if (query.format === "json") {
+      await streamPages(res, doc, deps.store, {
+        head: `{"document":${JSON.stringify(summary)},"pages":[`,
+        page: (result, i) => (i ? "," : "") + JSON.stringify(result),
+        tail: () => "]}",
+      });
+      return;
+    }
+    const categories = new CocoCategories();
+    const images: CocoImage[] = doc.pages.map((p) => ({ id: p.number, file_name: `pages/${p.number}.png`, width: p.width, height: p.height }));
+    const info = { description: doc.title, version: "1.0", date_created: doc.createdAt.toISOString(), pagewise: summary };
+    let nextId = 1;
+    let written = 0;
+    await streamPages(res, doc, deps.store, {
+      head: `{"info":${JSON.stringify(info)},"licenses":[],"images":${JSON.stringify(images)},"annotations":[`,
+      page: (result) => {
+        const annotations = pageAnnotations(result, nextId, categories);
+        nextId += annotations.length;
+        const part = annotations.map((a) => (written++ ? "," : "") + JSON.stringify(a)).join("");
+        return part;
+      },
+      tail: () => `],"categories":${JSON.stringify(categories.list())}}`,
+    });
+  });
+  return router;
+}

@@ -1,0 +1,51 @@
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { pageResultSchema } from "@pagewise/core";
+import { corpusFile, repoRoot } from "../support/services";
+
+const run = promisify(execFile);
+const cli = path.join(repoRoot, "apps/cli/dist/main.js");
+
+/** The built `pagewise` command, as a user runs it: no Redis, Postgres or S3 involved. */
+describe("pagewise (built CLI)", () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "pagewise-cli-"));
+  afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  it("lists the detector adapters", async () => {
+    const { stdout } = await run(process.execPath, [cli, "models"]);
+    expect(stdout).toMatch(/^ppocr-det\s/m);
+    expect(stdout).toMatch(/^yolo\s/m);
+  });
+
+  it("detect --pages 2-3 --ocr writes <name>-<n>.png and the page route's JSON for those pages only", async () => {
+    const { stdout } = await run(process.execPath, [cli, "detect", corpusFile("multicolumn-latex.pdf"), "--out", out, "--pages", "2-3", "--dpi", "100", "--ocr"], { cwd: os.tmpdir() });
+    expect(stdout).toMatch(/^2 pages, \d+ detections/);
+    expect(fs.readdirSync(out).sort()).toEqual(["multicolumn-latex-2.json", "multicolumn-latex-2.png", "multicolumn-latex-3.json", "multicolumn-latex-3.png"]);
+    for (const n of [2, 3]) {
+      const json = JSON.parse(fs.readFileSync(path.join(out, `multicolumn-latex-${n}.json`), "utf8"));
+      const result = pageResultSchema.parse(json);
+      expect(result.number).toBe(n);
+      expect(result.scale).toBeCloseTo(100 / 72, 6);
+      expect(json).toMatchObject({ pointsPerPixel: 1 / result.scale, imageUrl: `multicolumn-latex-${n}.png`, jsonUrl: `multicolumn-latex-${n}.json` });
+      expect(result.detections.length).toBeGreaterThan(10);
+      for (const d of result.detections) {
+        expect(d.pdf?.box).toHaveLength(4);
+        expect(typeof d.text).toBe("string");
+      }
+      // Lorem ipsum: the recogniser reads it.
+      expect(result.detections.map((d) => d.text).join(" ")).toMatch(/[a-z]{4,}/);
+      const png = fs.readFileSync(path.join(out, `multicolumn-latex-${n}.png`));
+      expect(png.subarray(1, 4).toString()).toBe("PNG");
+    }
+  });
+
+  it("fails with one clear line on a bad page range", async () => {
+    await expect(run(process.execPath, [cli, "detect", corpusFile("text-1p-pdflatex.pdf"), "--out", out, "--pages", "5"])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^pagewise: page 5 is past the last page \(1\)\n$/),
+    });
+  });
+});
