@@ -3,18 +3,13 @@ import path from "node:path";
 import type { Detection } from "@pagewise/core";
 import { createDetector } from "@pagewise/detector";
 import { openPdf } from "@pagewise/pdf";
+import { centreInside, overlaps } from "@pagewise/pipeline"; // the rule scripts/quality.js reports with
 
 const corpus = path.resolve(__dirname, "../../../shared/corpus");
 const limits = { dpi: 150, maxPixels: 20_000_000 };
 const detector = createDetector("ppocr-det", { threads: 1, maxSide: 960 });
 
 type Box = [number, number, number, number];
-const centreInside = (t: Box, d: Box) => {
-  const cx = (t[0] + t[2]) / 2;
-  const cy = (t[1] + t[3]) / 2;
-  return cx >= d[0] && cx <= d[2] && cy >= d[1] && cy <= d[3];
-};
-const overlaps = (a: Box, b: Box) => a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
 
 /** Render page 1, detect, and compare with pdf.js's own text items (the ground truth a born-digital PDF carries). */
 async function detectPage(name: string, pageNumber = 1): Promise<{ detections: Detection[]; text: Box[] }> {
