@@ -125,6 +125,15 @@ describe.each([
     if (harness.directory) expect((await filesBelow(harness.directory)).filter((name) => name.startsWith("."))).toEqual([]);
   });
 
+  it("readStart returns the first bytes (fewer for short objects, none for empty ones)", async () => {
+    await store.put("documents/rs/source.pdf", Buffer.from("%PDF-1.7 hello"), "application/pdf");
+    expect((await store.readStart("documents/rs/source.pdf", 5)).toString()).toBe("%PDF-");
+    expect((await store.readStart("documents/rs/source.pdf", 1024)).toString()).toBe("%PDF-1.7 hello");
+    await store.put("documents/rs/empty.pdf", Buffer.alloc(0), "application/pdf");
+    expect(await store.readStart("documents/rs/empty.pdf", 1024)).toHaveLength(0);
+    await expect(store.readStart("documents/rs/missing.pdf", 10)).rejects.toBeInstanceOf(ObjectNotFound);
+  });
+
   it("list returns exactly the keys with that prefix, sorted", async () => {
     const one = Buffer.from("1");
     await store.put("documents/list-a/pages/2.png", one, "image/png");

@@ -39,10 +39,38 @@ export const uploadFields = z.object({
   title: z.string().trim().min(1).max(500).optional(),
   ocr: z.stringbool().optional().describe('"true": recognise the text of each text detection (adds text and textScore)'),
 });
+/** POST /api/uploads: announce a direct-to-S3 upload. */
+export const directUploadRequest = z
+  .object({
+    filename: z.string().trim().min(1).max(500),
+    contentType: z.literal("application/pdf").describe("The only type accepted"),
+    size: z.number().int().min(1).describe("Bytes the client will PUT; the presigned URL is bound to it"),
+  })
+  .register(apiRegistry, { id: "DirectUploadRequest" });
+
+/** JSON body of POST /api/documents after a direct upload. */
+export const documentFromUploadBody = z
+  .object({
+    uploadId: z.uuid(),
+    title: z.string().trim().min(1).max(500).optional(),
+    ocr: z.boolean().optional(),
+  })
+  .register(apiRegistry, { id: "DocumentFromUpload" });
+
 /** The `Idempotency-Key` header of POST /api/documents: the same key answers with the same document. */
 export const idempotencyKey = z.string().trim().min(1).max(255).optional();
 
 // ---- responses ----------------------------------------------------------------------------------------------
+
+export const directUploadSchema = z
+  .object({
+    uploadId: z.uuid(),
+    url: z.string().describe("Presigned PUT URL: send the file there with the same Content-Type and Content-Length"),
+    method: z.literal("PUT"),
+    headers: z.record(z.string(), z.string()).describe("Headers the PUT must carry"),
+    expiresAt: z.iso.datetime({ offset: true }),
+  })
+  .register(apiRegistry, { id: "DirectUpload" });
 
 export const errorSchema = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })

@@ -5,6 +5,7 @@ import { requestLogger } from "./observability/request-log";
 import { ADMIN_QUEUES_PATH, adminQueuesRouter } from "./routes/admin-queues";
 import { clientConfigRouter } from "./routes/client-config";
 import { documentEventsRouter } from "./routes/document-events";
+import { directUploadsRouter } from "./routes/direct-uploads";
 import { documentsRouter } from "./routes/documents";
 import { filesRouter } from "./routes/files";
 import { healthRouter } from "./routes/health";
@@ -30,6 +31,7 @@ export function createApp(deps: WebDeps): express.Express {
   if (deps.metrics) app.use("/metrics", auth, metricsRouter(deps.metrics, deps.log));
   app.use("/api", auth);
   app.use("/api/documents", documentEventsRouter(deps), documentsRouter(deps));
+  app.use("/api/uploads", directUploadsRouter(deps));
   if (deps.store.driver === "local") app.use("/api/files", filesRouter(deps.store));
   // Own basic auth, and only when configured.
   if (security.admin) app.use(ADMIN_QUEUES_PATH, adminQueuesRouter([deps.queue.queue], security.admin));

@@ -1,4 +1,4 @@
-import type { DocumentRepository } from "@pagewise/db";
+import type { DocumentRepository, UploadRepository } from "@pagewise/db";
 import type { Logger } from "@pagewise/logger";
 import type { DocumentQueue } from "@pagewise/queue";
 import type { ObjectStore } from "@pagewise/storage";
@@ -9,6 +9,10 @@ import type { OpenStreams } from "./live/open-streams";
 /** What the web app needs from the outside world; main.ts builds the real ones, tests may build their own. */
 export interface WebDeps {
   documents: DocumentRepository;
+  /** Direct-to-S3 uploads; without it (or without S3 storage) POST /api/uploads answers 409. */
+  uploads?: UploadRepository;
+  /** Lifetime of presigned URLs (direct uploads). */
+  signedUrlTtlSeconds?: number;
   queue: DocumentQueue;
   store: ObjectStore;
   log: Logger;

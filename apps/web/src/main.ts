@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseEnv, storageConfigFrom, webEnvSchema } from "@pagewise/config";
-import { createDb, DocumentRepository, prepareDatabase } from "@pagewise/db";
+import { createDb, DocumentRepository, prepareDatabase, UploadRepository } from "@pagewise/db";
 import { createLogger } from "@pagewise/logger";
 import { connectRedis, DocumentQueue } from "@pagewise/queue";
 import { createObjectStore } from "@pagewise/storage";
@@ -32,6 +32,9 @@ async function main(): Promise<void> {
     const app = createApp({
       ...web.features,
       documents: new DocumentRepository(db),
+      uploads: new UploadRepository(db),
+      directUpload: store.driver === "s3",
+      signedUrlTtlSeconds: env.SIGNED_URL_TTL_SECONDS,
       queue,
       store,
       log,

@@ -35,6 +35,7 @@ export const commonEnvSchema = z.object({
   S3_ENDPOINT: optionalString,
   S3_REGION: z.string().min(1).default("us-east-1"),
   S3_FORCE_PATH_STYLE: bool(false),
+  S3_PUBLIC_ENDPOINT: optionalString,
   AWS_ACCESS_KEY_ID: optionalString,
   AWS_SECRET_ACCESS_KEY: optionalString,
 });

@@ -8,6 +8,8 @@ export type StorageConfig =
       bucket: string;
       region: string;
       endpoint?: string;
+      /** Where browsers reach the bucket, when not at `endpoint` (e.g. MinIO inside docker compose): used for presigned URLs. */
+      publicEndpoint?: string;
       forcePathStyle: boolean;
       credentials?: { accessKeyId: string; secretAccessKey: string };
     };
@@ -20,6 +22,7 @@ export function storageConfigFrom(env: CommonEnv): StorageConfig {
     bucket: env.S3_BUCKET,
     region: env.S3_REGION,
     endpoint: env.S3_ENDPOINT,
+    publicEndpoint: env.S3_PUBLIC_ENDPOINT,
     forcePathStyle: env.S3_FORCE_PATH_STYLE,
     credentials:
       env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY

@@ -9,3 +9,5 @@ export type { MigrationResult } from "./migrate";
 export { ensureDatabase } from "./ensure-database";
 export { prepareDatabase } from "./prepare";
 export { countDocumentsByStatus } from "./stats";
+export { UploadRepository } from "./uploads";
+export type { Upload, NewUpload } from "./uploads";

@@ -41,6 +41,22 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
+  async readStart(key: string, length: number): Promise<Buffer> {
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(this.pathOf(key), "r");
+    } catch (error) {
+      throw isMissing(error) ? new ObjectNotFound(key) : error;
+    }
+    try {
+      const buffer = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, 0);
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  }
+
   async getStream(key: string): Promise<ObjectStream> {
     let handle: fs.FileHandle;
     try {

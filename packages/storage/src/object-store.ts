@@ -20,6 +20,13 @@ export interface ObjectStore {
   /** Throws ObjectNotFound. */
   getStream(key: string): Promise<ObjectStream>;
   head(key: string): Promise<StoredObject | null>;
+  /** The first `length` bytes (fewer if the object is shorter). Throws ObjectNotFound. */
+  readStart(key: string, length: number): Promise<Buffer>;
+  /**
+   * S3 only (undefined locally): a presigned PUT URL for a client to upload straight to the bucket, bound to the
+   * content type and length it declared.
+   */
+  presignPut?(key: string, contentType: string, contentLength: number): Promise<string>;
   /** Keys of every object whose key starts with `prefix` (non-empty), sorted. */
   list(prefix: string): Promise<string[]>;
   /** Deletes every object whose key starts with `prefix` (non-empty); returns how many. */

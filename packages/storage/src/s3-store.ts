@@ -32,6 +32,8 @@ const DELETE_BATCH = 1000;
 export class S3ObjectStore implements ObjectStore {
   readonly driver = "s3" as const;
   private readonly client: S3Client;
+  /** Signs URLs for browsers: the same client unless the bucket has a separate public endpoint. */
+  private readonly signer: S3Client;
   private readonly bucket: string;
 
   constructor(
@@ -47,6 +49,35 @@ export class S3ObjectStore implements ObjectStore {
       maxAttempts: options.maxAttempts,
       retryMode: "standard",
     });
+    this.signer = config.publicEndpoint
+      ? new S3Client({
+          region: config.region,
+          endpoint: config.publicEndpoint,
+          forcePathStyle: config.forcePathStyle,
+          credentials: config.credentials,
+        })
+      : this.client;
+  }
+
+  async readStart(key: string, length: number): Promise<Buffer> {
+    const head = await this.head(key);
+    if (!head) throw new ObjectNotFound(key);
+    const end = Math.min(length, head.size) - 1;
+    if (end < 0) return Buffer.alloc(0); // an empty object has no byte range to ask for
+    try {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=0-${end}` }));
+      const chunks: Buffer[] = [];
+      for await (const chunk of response.Body as Readable) chunks.push(Buffer.from(chunk as Uint8Array));
+      return Buffer.concat(chunks).subarray(0, length);
+    } catch (error) {
+      throw isNotFound(error) ? new ObjectNotFound(key) : error;
+    }
+  }
+
+  async presignPut(key: string, contentType: string, contentLength: number): Promise<string> {
+    assertSafeKey(key);
+    const command = new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: contentType, ContentLength: contentLength });
+    return getSignedUrl(this.signer, command, { expiresIn: this.options.signedUrlTtlSeconds });
   }
 
   async put(key: string, body: Buffer, contentType: string): Promise<void> {
@@ -124,7 +155,7 @@ export class S3ObjectStore implements ObjectStore {
   async url(key: string): Promise<string> {
     assertSafeKey(key);
     const command = new GetObjectCommand({ Bucket: this.bucket, Key: key });
-    return getSignedUrl(this.client, command, { expiresIn: this.options.signedUrlTtlSeconds });
+    return getSignedUrl(this.signer, command, { expiresIn: this.options.signedUrlTtlSeconds });
   }
 
   async check(): Promise<void> {

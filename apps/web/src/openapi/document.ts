@@ -1,6 +1,9 @@
 import type { z } from "zod";
 import {
   clientConfigSchema,
+  directUploadRequest,
+  directUploadSchema,
+  documentFromUploadBody,
   documentListSchema,
   documentQuery,
   documentSchema,
@@ -25,7 +28,8 @@ interface Operation {
   params?: z.ZodObject;
   query?: z.ZodObject;
   headers?: Array<{ name: string; schema: z.ZodType; description: string }>;
-  body?: { contentType: string; schema: Record<string, unknown> };
+  /** Request bodies by content type (several when a route accepts more than one). */
+  body?: Record<string, Record<string, unknown>>;
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string; raw?: Record<string, unknown> }>;
   open?: boolean;
 }
@@ -44,19 +48,35 @@ export const operations: Operation[] = [
     tag: "documents",
     headers: [{ name: "Idempotency-Key", schema: idempotencyKey, description: "The same key answers with the same document (and enqueues once)" }],
     body: {
-      contentType: "multipart/form-data",
-      schema: {
+      "multipart/form-data": {
         type: "object",
         required: ["file"],
         properties: { file: { type: "string", contentMediaType: "application/pdf" }, ...(schemaOrRef(uploadFields, "input").properties as object) },
       },
+      "application/json": schemaOrRef(documentFromUploadBody, "input"),
     },
     responses: {
       202: { description: "Accepted and queued", schema: documentSchema },
-      400: error("empty_file, missing_file, bad_title, bad_upload"),
+      400: error("empty_file, missing_file, bad_title, bad_upload, bad_request, size_mismatch"),
+      404: error("unknown_upload"),
+      409: error("upload_incomplete"),
+      410: error("upload_expired"),
       413: error("file_too_large"),
       415: error("not_pdf"),
       503: error("queue_unavailable"),
+    },
+  },
+  {
+    method: "post",
+    path: "/api/uploads",
+    summary: "Announce a direct-to-S3 upload: answers a presigned PUT URL; then POST /api/documents { uploadId }",
+    tag: "documents",
+    body: { "application/json": schemaOrRef(directUploadRequest, "input") },
+    responses: {
+      201: { description: "Where to PUT the file", schema: directUploadSchema },
+      400: error("bad_upload_request"),
+      409: error("direct_upload_unavailable (storage is not S3)"),
+      413: error("file_too_large"),
     },
   },
   {
@@ -177,7 +197,9 @@ function operationObject(op: Operation, authRequired: boolean) {
     summary: op.summary,
     tags: [op.tag],
     ...(parameters.length ? { parameters } : {}),
-    ...(op.body ? { requestBody: { required: true, content: { [op.body.contentType]: { schema: op.body.schema } } } } : {}),
+    ...(op.body
+      ? { requestBody: { required: true, content: Object.fromEntries(Object.entries(op.body).map(([type, schema]) => [type, { schema }])) } }
+      : {}),
     responses,
     ...(op.open ? { security: [] } : {}),
   };

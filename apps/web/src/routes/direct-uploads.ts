@@ -1,0 +1,42 @@
+import { randomUUID } from "node:crypto";
+import express, { Router } from "express";
+import { directUploadRequest } from "../api-schemas";
+import type { WebDeps } from "../deps";
+import { HttpError } from "../http-error";
+import { parse } from "../validate";
+
+export const directUploadKey = (uploadId: string) => `uploads/${uploadId}/source.pdf`;
+
+/**
+ * POST /api/uploads { filename, contentType, size } → { uploadId, url, method, headers, expiresAt }.
+ * The client PUTs the file straight to S3 (no 30 s router limit, no bytes through the web dyno), then creates the
+ * document with POST /api/documents { uploadId, title }. Only with S3 storage.
+ */
+export function directUploadsRouter(deps: WebDeps): Router {
+  const router = Router();
+  router.post("/", express.json({ limit: "16kb" }), async (req, res) => {
+    const presign = deps.store.presignPut?.bind(deps.store);
+    if (!presign || !deps.uploads)
+      throw new HttpError(409, "direct_upload_unavailable", "Direct uploads need S3 storage; send the file as multipart to /api/documents.");
+    const body = parse(directUploadRequest, req.body, () =>
+      new HttpError(400, "bad_upload_request", 'Send JSON { "filename", "contentType": "application/pdf", "size" }.'),
+    );
+    if (body.size > deps.limits.maxUploadBytes)
+      throw new HttpError(413, "file_too_large", `The file is larger than the upload limit of ${deps.limits.maxUploadBytes} bytes.`);
+    const id = randomUUID();
+    const objectKey = directUploadKey(id);
+    const ttlMs = (deps.signedUrlTtlSeconds ?? 3600) * 1000;
+    const expiresAt = new Date(Date.now() + ttlMs);
+    const url = await presign(objectKey, body.contentType, body.size);
+    await deps.uploads.create({ id, filename: body.filename, contentType: body.contentType, size: body.size, objectKey, expiresAt });
+    deps.log.info({ uploadId: id, bytes: body.size }, "direct upload announced");
+    res.status(201).json({
+      uploadId: id,
+      url,
+      method: "PUT",
+      headers: { "Content-Type": body.contentType },
+      expiresAt: expiresAt.toISOString(),
+    });
+  });
+  return router;
+}
