@@ -1,0 +1,170 @@
+#!/usr/bin/env node
+/**
+ * npm run bench -- --pdf FILE [--dpi 150] [--runs N] [--workers 1] [--documents 1] [--json]
+ *
+ * Starts the real processes (web, N workers) against the real services (PostgreSQL, Redis, an S3 server on
+ * loopback), uploads the PDF over HTTP, waits for the results, and prints one JSON line of measurements.
+ */
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import { Queue, QueueEvents } from "bullmq";
+import { Client } from "pg";
+import { bullConnection, QueueName } from "@pagewise/queue";
+import { timedGets, uploadPdf, uploadRate } from "./http";
+import { freePort, repoRoot, startNode, type Proc } from "./processes";
+import { PeakRss } from "./rss";
+import { median, percentile, round } from "./stats";
+
+const { values } = parseArgs({
+  options: {
+    pdf: { type: "string" },
+    dpi: { type: "string", default: "150" },
+    runs: { type: "string", default: "1" },
+    workers: { type: "string", default: "1" },
+    documents: { type: "string", default: "1" },
+    "upload-pdf": { type: "string", default: path.resolve(repoRoot, "../shared/corpus/text-1p-pdflatex.pdf") },
+    "status-gets": { type: "string", default: "200" },
+    uploads: { type: "string", default: "200" },
+    json: { type: "boolean", default: false },
+  },
+});
+if (!values.pdf) {
+  process.stderr.write("usage: npm run bench -- --pdf FILE [--dpi 150] [--runs N] [--workers 1] [--documents 1] [--json]\n");
+  process.exit(2);
+}
+const pdf = path.resolve(values.pdf);
+const runs = Number(values.runs);
+const workerCount = Number(values.workers);
+const documentsPerRun = Number(values.documents);
+const databaseUrl = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/pagewise_bench";
+const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const prefix = `pwbench-${randomBytes(4).toString("hex")}`;
+
+async function startS3(dir: string) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const S3rver = require("s3rver") as new (options: object) => { run(): Promise<{ port: number }>; close(): Promise<void> };
+  const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory: dir, configureBuckets: [{ name: "pagewise-bench" }] });
+  const { port } = await server.run();
+  return { endpoint: `http://127.0.0.1:${port}`, close: () => server.close() };
+}
+
+async function stageMedians(ids: string[]) {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY render_ms) AS render,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY inference_ms) AS inference,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY annotate_ms) AS annotate,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY upload_ms) AS upload,
+              count(*)::int AS pages
+         FROM pages WHERE document_id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return rows[0] as { render: number; inference: number; annotate: number; upload: number; pages: number };
+  } finally {
+    await client.end();
+  }
+}
+
+async function main(): Promise<void> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "pagewise-bench-"));
+  const s3 = await startS3(work);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env = {
+    NODE_ENV: "production",
+    LOG_LEVEL: "warn",
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: prefix,
+    S3_BUCKET: "pagewise-bench",
+    S3_ENDPOINT: s3.endpoint,
+    S3_FORCE_PATH_STYLE: "true",
+    AWS_ACCESS_KEY_ID: "S3RVER",
+    AWS_SECRET_ACCESS_KEY: "S3RVER",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    RENDER_DPI: values.dpi,
+  };
+  const procs: Proc[] = [];
+  const queue = new Queue(QueueName.Documents, { connection: bullConnection("worker", redisUrl), prefix });
+  const events = new QueueEvents(QueueName.Documents, { connection: bullConnection("worker", redisUrl), prefix });
+  try {
+    const web = startNode("apps/web/dist/main.js", { ...env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info" });
+    procs.push(web);
+    await web.waitFor(/web listening/, 60_000);
+    const workers = Array.from({ length: workerCount }, () => startNode("apps/worker/dist/main.js", { ...env, MIGRATE_ON_START: "false", LOG_LEVEL: "info" }));
+    procs.push(...workers);
+    await Promise.all(workers.map((w) => w.waitFor(/worker started/, 60_000)));
+    await events.waitUntilReady();
+
+    const webRss = new PeakRss(() => [web.child.pid as number]).start();
+    const results = [];
+    for (let run = 0; run < runs; run++) {
+      const workerRss = new PeakRss(() => workers.map((w) => w.child.pid as number)).start();
+      const t0 = performance.now();
+      const ids = await Promise.all(Array.from({ length: documentsPerRun }, () => uploadPdf(base, pdf)));
+      const finished = Promise.all(
+        ids.map(async (id) => {
+          const job = await queue.getJob(id);
+          await job?.waitUntilFinished(events, 3_600_000);
+        }),
+      );
+      // Status latency while the workers are busy.
+      const latencies = await timedGets(`${base}/api/documents/${ids[0]}`, Number(values["status-gets"]));
+      await finished;
+      const seconds = (performance.now() - t0) / 1000;
+      const stages = await stageMedians(ids);
+      results.push({ seconds, pages: stages.pages, stages, latencies, workerPeakRss: workerRss.stop() });
+    }
+
+    // Upload throughput with processing paused: the workers stop, the web keeps accepting.
+    await Promise.all(workers.map((w) => w.stop("SIGTERM")));
+    const uploadsPerSecond = await uploadRate(base, fs.existsSync(values["upload-pdf"]) ? values["upload-pdf"] : pdf, Number(values.uploads), 8);
+    const webPeakRss = webRss.stop();
+
+    const best = results.reduce((a, b) => (b.pages / b.seconds > a.pages / a.seconds ? b : a));
+    const all = results.flatMap((r) => r.latencies);
+    const mb = (bytes: number) => round(bytes / 2 ** 20, 0);
+    const line = {
+      pdf: path.basename(pdf),
+      dpi: Number(values.dpi),
+      workers: workerCount,
+      documents: documentsPerRun,
+      runs,
+      pages: best.pages,
+      seconds: round(best.seconds, 2),
+      pagesPerSecond: round(best.pages / best.seconds, 2),
+      pagesPerSecondRuns: results.map((r) => round(r.pages / r.seconds, 2)),
+      renderMs: round(best.stages.render),
+      inferenceMs: round(best.stages.inference),
+      annotateMs: round(best.stages.annotate),
+      uploadMs: round(best.stages.upload),
+      workerPeakRssMb: mb(Math.max(...results.map((r) => r.workerPeakRss))),
+      webPeakRssMb: mb(webPeakRss),
+      statusP50Ms: round(median(all), 2),
+      statusP99Ms: round(percentile(all, 99), 2),
+      uploadsPerSecond: round(uploadsPerSecond, 1),
+      cpus: os.cpus().length,
+      node: process.version,
+    };
+    if (!values.json) process.stderr.write(`${JSON.stringify(line, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+  } finally {
+    await Promise.allSettled(procs.map((p) => p.stop("SIGTERM")));
+    await events.close();
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+    await s3.close();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`bench failed: ${error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,64 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+
+export const repoRoot = path.resolve(__dirname, "../../..");
+
+export interface Proc {
+  child: ChildProcess;
+  /** Resolves on the first output line matching `pattern`; rejects on exit or after `timeoutMs`. */
+  waitFor(pattern: RegExp, timeoutMs: number): Promise<void>;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function startNode(script: string, env: NodeJS.ProcessEnv): Proc {
+  const child = spawn(process.execPath, [path.join(repoRoot, script)], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const lines: string[] = [];
+  const listeners = new Set<(line: string) => void>();
+  const onData = (chunk: Buffer) => {
+    for (const line of chunk.toString().split("\n")) {
+      if (!line) continue;
+      lines.push(line);
+      if (lines.length > 200) lines.shift();
+      for (const l of listeners) l(line);
+    }
+  };
+  child.stdout?.on("data", onData);
+  child.stderr?.on("data", onData);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return {
+    child,
+    waitFor(pattern, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => done(new Error(`${script}: no ${pattern} within ${timeoutMs} ms\n${lines.slice(-10).join("\n")}`)), timeoutMs);
+        const listener = (line: string) => pattern.test(line) && done();
+        const done = (error?: Error) => {
+          clearTimeout(timer);
+          listeners.delete(listener);
+          if (error) reject(error);
+          else resolve();
+        };
+        listeners.add(listener);
+        void exited.then(() => listeners.has(listener) && done(new Error(`${script} exited:\n${lines.slice(-10).join("\n")}`)));
+      });
+    },
+    async stop(signal = "SIGTERM") {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
