@@ -24,4 +24,5 @@ module.exports = {
   projects: [tier("unit"), tier("integration"), tier("corpus"), tier("e2e")],
   globalSetup: "<rootDir>/tests/support/global-setup.js",
   testTimeout: 60_000,
+  reporters: ["default", "<rootDir>/tests/support/summary-reporter.js"],
 };

@@ -108,12 +108,19 @@ describe("openPdf + renderPage on the corpus", () => {
     await (await open("multicolumn-latex", 3)).destroy();
   });
 
-  it("keeps one page in memory: rendering the next releases the previous", () =>
+  it("keeps at most two pages in memory (one detected, one rendered ahead): a third releases the oldest", () =>
     withDoc("multicolumn-latex", async (doc) => {
       const first = await doc.renderPage(1, limits);
       const second = await doc.renderPage(2, limits);
+      expect(first.image().width).toBe(1240); // still alive: pipelining keeps two
+      const third = await doc.renderPage(3, limits);
       expect(() => first.image()).toThrow(/released/);
       expect(second.image().width).toBe(1240);
+      expect(third.image().width).toBe(1240);
+      second.release();
+      const again = await doc.renderPage(1, limits); // a released page frees its place
+      expect(third.image().width).toBe(1240);
+      expect(again.image().width).toBe(1240);
       await expect(doc.renderPage(4, limits)).rejects.toThrow(RangeError);
     }));
 });

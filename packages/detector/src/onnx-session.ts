@@ -5,10 +5,20 @@ export interface LoadedSession {
   ort: typeof Ort;
 }
 
-/** onnxruntime-node imported here, on first use only: the web process must never load the runtime. */
+/**
+ * onnxruntime-node imported here, on first use only: the web process must never load the runtime.
+ * `enableMemPattern: false`: measured on PP-OCRv4 det at 736×960, RSS after six runs was 217 MB instead of 314 MB at
+ * the same speed (memory patterns pre-plan one large block per input shape; pages of different sizes keep several).
+ * `enableCpuMemArena: false` went down to 176 MB but ran about 30 % slower, so the arena stays on.
+ */
 export async function createOnnxSession(modelPath: string | Uint8Array, threads: number): Promise<LoadedSession> {
   const ort = await import("onnxruntime-node");
-  const options: Ort.InferenceSession.SessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: "all" };
+  const options: Ort.InferenceSession.SessionOptions = {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: "all",
+    enableMemPattern: false,
+  };
   const session = typeof modelPath === "string" ? await ort.InferenceSession.create(modelPath, options) : await ort.InferenceSession.create(modelPath, options);
   return { session, ort };
 }

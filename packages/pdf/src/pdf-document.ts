@@ -9,15 +9,21 @@ type RenderCanvas = Parameters<PDFPageProxy["render"]>[0]["canvas"];
 
 export interface PdfDocument {
   readonly numPages: number;
-  /** Render a page upright as displayed (honours /Rotate) on a white background. Releases the previous page. */
+  /**
+   * Render a page upright as displayed (honours /Rotate) on a white background. At most `MAX_LIVE_PAGES` rendered
+   * pages are kept: the page being detected and the next one, rendered ahead; an older unreleased page is released.
+   */
   renderPage(pageNumber: number, limits: RenderLimits): Promise<RenderedPage>;
   /** Non-blank text items, in the pixel coordinates of renderPage at the same scale. */
   textBoxes(pageNumber: number, scale: number): Promise<TextBox[]>;
   destroy(): Promise<void>;
 }
 
+/** The page being detected and the next one, rendered while the detector runs (pipelining). */
+export const MAX_LIVE_PAGES = 2;
+
 export class PdfjsDocument implements PdfDocument {
-  private current: RenderedPage | undefined;
+  private live: CanvasPage[] = [];
 
   constructor(private readonly doc: PDFDocumentProxy) {}
 
@@ -26,8 +32,8 @@ export class PdfjsDocument implements PdfDocument {
   }
 
   async renderPage(pageNumber: number, limits: RenderLimits): Promise<RenderedPage> {
-    this.current?.release(); // one page in memory at a time
-    this.current = undefined;
+    this.live = this.live.filter((p) => !p.released);
+    while (this.live.length >= MAX_LIVE_PAGES) this.live.shift()?.release(); // bounded memory, whatever the caller does
     const page = await this.page(pageNumber);
     try {
       const unscaled = page.getViewport({ scale: 1 }); // already rotated by /Rotate
@@ -41,13 +47,14 @@ export class PdfjsDocument implements PdfDocument {
       context.fillRect(0, 0, width, height);
       // napi-rs canvas types are not the DOM's; pdf.js only needs the 2D context API, which it implements.
       await page.render({ canvas: canvas as unknown as RenderCanvas, viewport }).promise;
-      this.current = new CanvasPage(page, canvas, {
+      const rendered = new CanvasPage(page, canvas, {
         number: pageNumber,
         scale,
         rotation: viewport.rotation,
         pdfTransform: invertAffine(viewport.transform),
       });
-      return this.current;
+      this.live.push(rendered);
+      return rendered;
     } catch (error) {
       page.cleanup();
       throw error;
@@ -63,8 +70,8 @@ export class PdfjsDocument implements PdfDocument {
   }
 
   async destroy(): Promise<void> {
-    this.current?.release();
-    this.current = undefined;
+    for (const page of this.live) page.release();
+    this.live = [];
     await this.doc.destroy();
   }
 

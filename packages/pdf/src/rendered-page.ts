@@ -78,6 +78,10 @@ export class CanvasPage implements RenderedPage {
     return this.live().encode("png");
   }
 
+  get released(): boolean {
+    return this.canvas === undefined;
+  }
+
   release(): void {
     if (!this.canvas) return;
     this.canvas = undefined;

@@ -3,6 +3,7 @@ import { isPermanentFailure } from "@pagewise/core";
 import { createDetector, PpocrRecognizer, type Detector, type TextRecognizer } from "@pagewise/detector";
 import { openPdf, type PdfDocument } from "@pagewise/pdf";
 import { processPage } from "@pagewise/pipeline";
+import { serialized } from "./serialized-detector";
 import type { ChildConfig, ChildReady, ComputeReply, ComputeRequest, OpenReply, PageReply, SerializedError } from "./protocol";
 
 /**
@@ -26,7 +27,7 @@ function loadDetector(): Promise<Detector> {
       iou: config.detectorIou,
     });
     await d.load();
-    return d;
+    return serialized(d);
   })();
   return detector;
 }
@@ -72,7 +73,8 @@ function serialize(error: unknown): SerializedError {
   return { name: "Error", message: String(error) };
 }
 
-// Requests arrive one at a time (the parent awaits each reply), so no queueing is needed here.
+// Up to two page requests are handled at once (the parent pipelines them): while the detector runs on one page
+// (onnxruntime works on its own threads), the JavaScript thread renders the next. Detection itself is serialised.
 process.on("message", (request: ComputeRequest) => {
   void handle(request).then(
     (value) => process.send?.({ id: request.id, ok: true, value, rss: process.memoryUsage.rss() } satisfies ComputeReply),

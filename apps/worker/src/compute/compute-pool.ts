@@ -90,6 +90,8 @@ export class ComputePool {
 /** One document's use of a compute child. */
 export class ComputeSession {
   private child: ComputeProcess | undefined;
+  /** Serialises sending (not answering): page requests leave in order. */
+  private submissions: Promise<void> = Promise.resolve();
   numPages = 0;
 
   constructor(
@@ -106,15 +108,30 @@ export class ComputeSession {
     return this.numPages;
   }
 
-  async page(number: number, limits: RenderLimits, timeoutMs: number): Promise<PageReply> {
-    const child = await this.ensureOpen(timeoutMs);
-    const reply = await child.request<PageReply>({ type: "page", number, limits, ocr: this.ocr }, timeoutMs);
-    if (this.pool.overMemory(child)) {
-      this.log.info({ childPid: child.pid, rssMb: Math.round(child.rss / 2 ** 20), page: number }, "compute child over its memory budget; replacing it");
-      this.pool.retire(child);
-      this.child = undefined;
-    }
-    return reply;
+  /**
+   * Asks for a page. Up to two page requests may be in flight (pipelining: the child renders the next page while
+   * the detector works on this one); requests are sent in call order. A child over its memory budget is replaced
+   * once its in-flight work is done, before the next request: the new child re-opens the document.
+   */
+  page(number: number, limits: RenderLimits, timeoutMs: number, startClockAfter?: Promise<unknown>): Promise<PageReply> {
+    const sent = this.submissions.then(async () => {
+      let child = await this.ensureOpen(timeoutMs);
+      if (this.pool.overMemory(child)) {
+        await child.idle();
+        if (this.child === child && this.pool.overMemory(child)) {
+          this.log.info({ childPid: child.pid, rssMb: Math.round(child.rss / 2 ** 20), page: number }, "compute child over its memory budget; replacing it");
+          this.pool.retire(child);
+          this.child = undefined;
+        }
+        child = await this.ensureOpen(timeoutMs);
+      }
+      return { reply: child.request<PageReply>({ type: "page", number, limits, ocr: this.ocr }, timeoutMs, startClockAfter) };
+    });
+    this.submissions = sent.then(
+      () => undefined,
+      () => undefined,
+    );
+    return sent.then(({ reply }) => reply);
   }
 
   /** Closes the document and hands the child back (or retires it). Never throws. */

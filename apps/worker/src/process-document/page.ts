@@ -1,15 +1,20 @@
 import { performance } from "node:perf_hooks";
 import { storageKeys } from "@pagewise/core";
 import type { ComputeSession } from "../compute/compute-pool";
+import type { PageReply } from "../compute/protocol";
 import type { PipelineContext } from "./context";
 import { pageDeadline, requestTimeoutMs } from "./deadline";
 
+/** The compute child renders, detects and annotates one page, within the page's (and the document's) time limit. */
+export function computePage(ctx: PipelineContext, session: ComputeSession, number: number, after?: Promise<unknown>): Promise<PageReply> {
+  return pageDeadline(ctx, `page ${number}`, () => session.page(number, ctx.limits, requestTimeoutMs(ctx), after));
+}
+
 /**
- * One page: the compute child renders, detects and annotates; then this process uploads the PNG and JSON
- * (deterministic keys: a re-run overwrites) and upserts the page row, which advances pagesDone (the checkpoint).
+ * Then this process uploads the PNG and JSON (deterministic keys: a re-run overwrites) and upserts the page row,
+ * which advances pagesDone (the checkpoint).
  */
-export async function processPage(ctx: PipelineContext, session: ComputeSession, number: number, of: number): Promise<void> {
-  const reply = await pageDeadline(ctx, `page ${number}`, () => session.page(number, ctx.limits, requestTimeoutMs(ctx)));
+export async function storePage(ctx: PipelineContext, reply: PageReply, number: number, of: number): Promise<void> {
   const t0 = performance.now();
   const imageKey = storageKeys.pageImage(ctx.documentId, number);
   const jsonKey = storageKeys.pageJson(ctx.documentId, number);

@@ -2,11 +2,12 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { ComputeSession } from "../compute/compute-pool";
+import type { PageReply } from "../compute/protocol";
 import type { PipelineContext } from "./context";
 import { checkDocumentDeadline } from "./deadline";
 import { Interrupted } from "./interrupted";
 import { open } from "./open";
-import { processPage } from "./page";
+import { computePage, storePage } from "./page";
 import { preflight } from "./preflight";
 
 export type Outcome = "succeeded" | "skipped" | "cancelled";
@@ -16,6 +17,9 @@ export type Outcome = "succeeded" | "skipped" | "cancelled";
  * finalize, with cleanup in `finally`. Pages already recorded (pagesDone) are not recomputed: a re-delivered or
  * resumed job carries on after the last recorded page. Between pages it honours the document's time limit,
  * cancellation (from any process, through Postgres) and worker shutdown.
+ *
+ * Pipelined: as soon as page n comes back from the compute child, page n+1 is requested (after the between-page
+ * checks), and page n is uploaded and recorded while the child works on n+1. Pages are still recorded in order.
  */
 export async function processDocument(ctx: PipelineContext): Promise<Outcome> {
   const doc = await ctx.documents.claim(ctx.documentId, ctx.detectorId);
@@ -30,14 +34,33 @@ export async function processDocument(ctx: PipelineContext): Promise<Outcome> {
     checkDocumentDeadline(ctx);
     session = ctx.compute.session(pdfPath, ctx.limits.maxPages, ctx.log, { ocr: doc.ocr });
     const numPages = await open(ctx, session);
-    for (let number = doc.pagesDone + 1; number <= numPages; number++) {
-      if (ctx.stopping()) throw new Interrupted(`shutting down before page ${number}`);
-      checkDocumentDeadline(ctx);
-      if ((await ctx.documents.statusOf(ctx.documentId)) === "cancelled") {
-        ctx.log.info({ pagesDone: number - 1 }, "document cancelled; stopping");
-        return "cancelled";
+    // Two pages in flight: page n+1 is requested before page n comes back, so the child renders it while the
+    // detector works on n; page n is stored while the child works on n+1. Pages are recorded in order.
+    const window: Array<Started> = [];
+    let nextNumber = doc.pagesDone + 1;
+    const fill = async () => {
+      while (window.length < 2 && nextNumber <= numPages) {
+        const started = await startPage(ctx, session!, nextNumber, window[window.length - 1]?.reply);
+        if (started === "cancelled") return "cancelled" as const;
+        window.push(started);
+        nextNumber += 1;
       }
-      await processPage(ctx, session, number, numPages);
+      return "ok" as const;
+    };
+    let cancelled = (await fill()) === "cancelled";
+    while (window.length > 0) {
+      const { number, reply } = window.shift() as Started;
+      const computed = await reply;
+      // Ask for the next page before storing this one; a stop (shutdown, time limit) still records this page first.
+      const refill = cancelled ? Promise.resolve("cancelled" as const) : fill();
+      refill.catch(() => undefined);
+      await storePage(ctx, computed, number, numPages);
+      if ((await refill) === "cancelled") cancelled = true;
+      if (cancelled && window.length === 0) break;
+    }
+    if (cancelled) {
+      ctx.log.info("document cancelled; stopping");
+      return "cancelled";
     }
     if (await ctx.documents.markSucceeded(ctx.documentId)) ctx.log.info({ pages: numPages }, "document succeeded");
     return "succeeded";
@@ -45,4 +68,22 @@ export async function processDocument(ctx: PipelineContext): Promise<Outcome> {
     await session?.close();
     await fs.rm(workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The between-page checks (shutdown, time limit, cancellation from any process), then the page's computation.
+ * A cancelled document starts no more pages.
+ */
+interface Started {
+  number: number;
+  reply: Promise<PageReply>;
+}
+
+async function startPage(ctx: PipelineContext, session: ComputeSession, number: number, after?: Promise<unknown>) {
+  if (ctx.stopping()) throw new Interrupted(`shutting down before page ${number}`);
+  checkDocumentDeadline(ctx);
+  if ((await ctx.documents.statusOf(ctx.documentId)) === "cancelled") return "cancelled" as const;
+  const reply = computePage(ctx, session, number, after);
+  reply.catch(() => undefined); // awaited in order; never an unhandled rejection if an earlier step fails first
+  return { number, reply } satisfies Started;
 }

