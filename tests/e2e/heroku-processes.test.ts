@@ -16,8 +16,12 @@ const procfile = Object.fromEntries(
     .filter((line) => line.includes(":"))
     .map((line) => [line.slice(0, line.indexOf(":")).trim(), line.slice(line.indexOf(":") + 1).trim()]),
 );
-/** `node apps/web/dist/main.js` → `apps/web/dist/main.js`, started by startService with this Node. */
-const scriptOf = (processType: string) => /^node (\S+)$/.exec(procfile[processType])![1];
+/** `node [--flag=value …] apps/web/dist/main.js` → the script and the Node flags, started by startService with this Node. */
+const commandOf = (processType: string) => {
+  const words = procfile[processType]!.split(/\s+/);
+  expect(words[0]).toBe("node");
+  return { flags: words.slice(1, -1), script: words[words.length - 1]! };
+};
 
 describe("Heroku-style web and worker processes", () => {
   const prefix = randomPrefix("heroku");
@@ -32,7 +36,8 @@ describe("Heroku-style web and worker processes", () => {
     ...extra,
   });
   const start = (processType: string, extra: Record<string, string> = {}) => {
-    const service = startService(scriptOf(processType), env(extra));
+    const { script, flags } = commandOf(processType);
+    const service = startService(script, env(extra), flags);
     started.push(service);
     return service;
   };

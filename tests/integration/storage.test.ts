@@ -169,6 +169,11 @@ describe.each([
     expect(await store.head("documents/del-b/pages/1.png")).not.toBeNull();
   });
 
+  it("url() is stable for the same key (presigned URLs are reused while fresh)", async () => {
+    await store.put("documents/url-stable/pages/1.png", Buffer.from("x"), "image/png");
+    expect(await store.url("documents/url-stable/pages/1.png")).toBe(await store.url("documents/url-stable/pages/1.png"));
+  });
+
   it("url() serves the object: presigned GET on S3, the web route locally", async () => {
     const body = randomBytes(10_000);
     await store.put("documents/url/pages/3.png", body, "image/png");

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run bench -- --pdf FILE [--dpi 150] [--runs N] [--workers 1] [--documents 1] [--json]
+ * npm run bench -- --pdf FILE [--dpi 150] [--runs N] [--workers 1] [--documents 1] [--storage s3|local] [--json]
  *
  * Starts the real processes (web, N workers) against the real services (PostgreSQL, Redis, an S3 server on
  * loopback), uploads the PDF over HTTP, waits for the results, and prints one JSON line of measurements.
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     "upload-pdf": { type: "string", default: path.resolve(repoRoot, "../shared/corpus/text-1p-pdflatex.pdf") },
     "status-gets": { type: "string", default: "200" },
     uploads: { type: "string", default: "200" },
+    storage: { type: "string", default: "s3" },
     json: { type: "boolean", default: false },
   },
 });
@@ -76,17 +77,23 @@ async function main(): Promise<void> {
   const s3 = await startS3(work);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
+  const storage =
+    values.storage === "local"
+      ? { DATA_DIR: path.join(work, "data") }
+      : {
+          S3_BUCKET: "pagewise-bench",
+          S3_ENDPOINT: s3.endpoint,
+          S3_FORCE_PATH_STYLE: "true",
+          AWS_ACCESS_KEY_ID: "S3RVER",
+          AWS_SECRET_ACCESS_KEY: "S3RVER",
+        };
   const env = {
+    ...storage,
     NODE_ENV: "production",
     LOG_LEVEL: "warn",
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     QUEUE_PREFIX: prefix,
-    S3_BUCKET: "pagewise-bench",
-    S3_ENDPOINT: s3.endpoint,
-    S3_FORCE_PATH_STYLE: "true",
-    AWS_ACCESS_KEY_ID: "S3RVER",
-    AWS_SECRET_ACCESS_KEY: "S3RVER",
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     RENDER_DPI: values.dpi,
   };
@@ -135,6 +142,7 @@ async function main(): Promise<void> {
     const line = {
       pdf: path.basename(pdf),
       dpi: Number(values.dpi),
+      storage: values.storage,
       workers: workerCount,
       documents: documentsPerRun,
       runs,

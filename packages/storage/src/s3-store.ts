@@ -19,6 +19,9 @@ import { bucketCheckError, isNotFound } from "./s3-errors";
 
 export type S3StorageConfig = Extract<StorageConfig, { driver: "s3" }>;
 
+/** Presigned GET URLs kept for reuse (oldest dropped first). */
+const SIGNED_URL_CACHE_SIZE = 10_000;
+
 /** DeleteObjects takes at most 1000 keys per request. */
 const DELETE_BATCH = 1000;
 
@@ -35,6 +38,7 @@ export class S3ObjectStore implements ObjectStore {
   /** Signs URLs for browsers: the same client unless the bucket has a separate public endpoint. */
   private readonly signer: S3Client;
   private readonly bucket: string;
+  private readonly signedUrls = new Map<string, { url: string; reuseUntil: number }>();
 
   constructor(
     private readonly config: S3StorageConfig,
@@ -152,10 +156,20 @@ export class S3ObjectStore implements ObjectStore {
     return deleted;
   }
 
+  /**
+   * Presigned GET. Signing is CPU work on the web's hot path (a status answer lists two URLs per page), so a URL is
+   * reused while more than half of its lifetime remains; the cache is bounded.
+   */
   async url(key: string): Promise<string> {
     assertSafeKey(key);
+    const now = Date.now();
+    const cached = this.signedUrls.get(key);
+    if (cached && cached.reuseUntil > now) return cached.url;
     const command = new GetObjectCommand({ Bucket: this.bucket, Key: key });
-    return getSignedUrl(this.signer, command, { expiresIn: this.options.signedUrlTtlSeconds });
+    const url = await getSignedUrl(this.signer, command, { expiresIn: this.options.signedUrlTtlSeconds });
+    if (this.signedUrls.size >= SIGNED_URL_CACHE_SIZE) this.signedUrls.delete(this.signedUrls.keys().next().value as string);
+    this.signedUrls.set(key, { url, reuseUntil: now + (this.options.signedUrlTtlSeconds * 1000) / 2 });
+    return url;
   }
 
   async check(): Promise<void> {

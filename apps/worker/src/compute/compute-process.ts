@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
 import { PermanentFailure } from "@pagewise/core";
 import type { Logger } from "@pagewise/logger";
@@ -9,6 +10,19 @@ type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => vo
 type RequestBody = ComputeRequest extends infer R ? (R extends ComputeRequest ? Omit<R, "id"> : never) : never;
 
 const CHILD_SCRIPT = path.join(__dirname, "child.js");
+
+/**
+ * Batch work yields the CPU to request handling: where web and worker share cores (one machine, docker compose),
+ * the compute child runs at a lower scheduling priority (nice 10), so status requests stay fast while pages render.
+ */
+function lowerPriority(pid: number | undefined, log: Logger): void {
+  if (pid === undefined) return;
+  try {
+    os.setPriority(pid, 10);
+  } catch (error) {
+    log.debug({ err: error }, "could not lower the compute child's priority");
+  }
+}
 
 /**
  * One compute child process. Every request has a deadline; past it the child is SIGKILLed (pdf.js or a native
@@ -36,6 +50,7 @@ export class ComputeProcess {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     this.log.info({ childPid: this.child.pid }, "compute child started");
+    lowerPriority(this.child.pid, log);
     this.ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => this.kill(new ComputeCrashed(`compute child not ready within ${startupTimeoutMs} ms`)), startupTimeoutMs);
       this.child.once("exit", () => {
