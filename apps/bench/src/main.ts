@@ -15,7 +15,7 @@ import { Queue, QueueEvents } from "bullmq";
 import { Client } from "pg";
 import { bullConnection, QueueName } from "@pagewise/queue";
 import { timedGets, uploadPdf, uploadRate } from "./http";
-import { freePort, repoRoot, startNode, type Proc } from "./processes";
+import { freePort, repoRoot, startCommand, startNode, type Proc } from "./processes";
 import { PeakRss } from "./rss";
 import { median, percentile, round } from "./stats";
 
@@ -101,10 +101,10 @@ async function main(): Promise<void> {
   const queue = new Queue(QueueName.Documents, { connection: bullConnection("worker", redisUrl), prefix });
   const events = new QueueEvents(QueueName.Documents, { connection: bullConnection("worker", redisUrl), prefix });
   try {
-    const web = startNode("apps/web/dist/main.js", { ...env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info" });
+    const web = startNode(startCommand("start:web"), { ...env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info" });
     procs.push(web);
     await web.waitFor(/web listening/, 60_000);
-    const workers = Array.from({ length: workerCount }, () => startNode("apps/worker/dist/main.js", { ...env, MIGRATE_ON_START: "false", LOG_LEVEL: "info" }));
+    const workers = Array.from({ length: workerCount }, () => startNode(startCommand("start:worker"), { ...env, MIGRATE_ON_START: "false", LOG_LEVEL: "info" }));
     procs.push(...workers);
     await Promise.all(workers.map((w) => w.waitFor(/worker started/, 60_000)));
     await events.waitUntilReady();

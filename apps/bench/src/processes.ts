@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 
@@ -11,8 +12,17 @@ export interface Proc {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function startNode(script: string, env: NodeJS.ProcessEnv): Proc {
-  const child = spawn(process.execPath, [path.join(repoRoot, script)], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+/** The node flags and script of an npm start script (`node [--flag=value …] path.js`): what production runs. */
+export function startCommand(scriptName: "start:web" | "start:worker"): { flags: string[]; script: string } {
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { scripts: Record<string, string> };
+  const words = (pkg.scripts[scriptName] ?? "").trim().split(/\s+/);
+  if (words[0] !== "node") throw new Error(`${scriptName} does not start with node`);
+  return { flags: words.slice(1, -1), script: words[words.length - 1] as string };
+}
+
+export function startNode(command: { flags: string[]; script: string }, env: NodeJS.ProcessEnv): Proc {
+  const { flags, script } = command;
+  const child = spawn(process.execPath, [...flags, path.join(repoRoot, script)], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const lines: string[] = [];
   const listeners = new Set<(line: string) => void>();
   const onData = (chunk: Buffer) => {
