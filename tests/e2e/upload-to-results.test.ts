@@ -3,69 +3,41 @@ import os from "node:os";
 import path from "node:path";
 import { pageResultSchema } from "@pagewise/core";
 import { corpusEntry } from "../support/corpus";
-import { freePort, startService, type Service } from "../support/processes";
-import { startS3Server } from "../support/s3-server";
-import { corpusFile, databaseUrl, obliterate, randomPrefix, redisUrl, waitForJob } from "../support/services";
+import type { Service } from "../support/processes";
+import { startStack, type Stack } from "../support/stack";
+import { waitForJob } from "../support/services";
 
 /**
  * The whole path, for real: the compiled web and worker processes, real PostgreSQL, Redis and an S3 server,
  * corpus PDFs uploaded over HTTP, waiting on BullMQ events (never sleeps) with a deadline.
  */
 describe("upload → queue → worker → S3 → status (real processes)", () => {
-  const prefix = randomPrefix("e2e");
   const modulesFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pw-e2e-")), "web-modules.txt");
+  let stack: Stack;
   let web: Service;
   let worker: Service;
-  let base: string;
-  let stopS3: () => Promise<void>;
 
   beforeAll(async () => {
-    const s3 = await startS3Server();
-    stopS3 = s3.stop;
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const env = {
-      DATABASE_URL: databaseUrl(),
-      REDIS_URL: redisUrl(),
-      QUEUE_PREFIX: prefix,
-      S3_BUCKET: s3.bucket,
-      S3_ENDPOINT: s3.endpoint,
-      S3_FORCE_PATH_STYLE: "true",
-      AWS_ACCESS_KEY_ID: "S3RVER",
-      AWS_SECRET_ACCESS_KEY: "S3RVER",
-      LOG_LEVEL: "info",
-      NODE_ENV: "test",
-    };
-    web = startService("apps/web/dist/main.js", { ...env, PORT: String(port), HOST: "127.0.0.1", RECORD_MODULES_FILE: modulesFile }, [
-      "-r",
-      path.join(__dirname, "../support/record-modules.js"),
+    stack = await startStack("e2e");
+    [web, worker] = await Promise.all([
+      stack.startWeb({ RECORD_MODULES_FILE: modulesFile }, ["-r", path.join(__dirname, "../support/record-modules.js")]),
+      stack.startWorker(),
     ]);
-    worker = startService("apps/worker/dist/main.js", env);
-    await Promise.all([web.waitForLine(/web listening/, 30_000), worker.waitForLine(/worker started/, 30_000)]);
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.allSettled([web?.stop(), worker?.stop()]);
-    await obliterate(prefix);
-    await stopS3?.();
+    await stack.stop();
   });
 
   async function upload(file: string): Promise<string> {
-    const form = new FormData();
-    form.append("file", new Blob([fs.readFileSync(corpusFile(file))], { type: "application/pdf" }), file);
-    const res = await fetch(`${base}/api/documents`, { method: "POST", body: form });
-    expect(res.status).toBe(202);
-    const body = (await res.json()) as { id: string; status: string };
+    const { status, body, location } = await stack.upload(file);
+    expect(status).toBe(202);
     expect(body.status).toBe("queued");
-    expect(res.headers.get("location")).toBe(`/api/documents/${body.id}`);
-    return body.id;
+    expect(location).toBe(`/api/documents/${body.id}`);
+    return body.id as string;
   }
 
-  const getJson = async (url: string) => {
-    const res = await fetch(url.startsWith("http") ? url : `${base}${url}`);
-    expect(res.status).toBe(200);
-    return res.json() as Promise<Record<string, unknown>>;
-  };
+  const getJson = (url: string) => stack.get(url);
 
   const good = [
     "text-1p-pdflatex.pdf",
@@ -79,7 +51,7 @@ describe("upload → queue → worker → S3 → status (real processes)", () =>
     const ids = new Map<string, string>();
     for (const file of good) ids.set(file, await upload(file));
     for (const [file, id] of ids) {
-      expect(await waitForJob(prefix, id, 240_000)).toBe("completed");
+      expect(await waitForJob(stack.prefix, id, 240_000)).toBe("completed");
       const pages = corpusEntry(file).pages as number;
       const doc = (await getJson(`/api/documents/${id}`)) as {
         status: string;
@@ -126,16 +98,16 @@ describe("upload → queue → worker → S3 → status (real processes)", () =>
 
   it("ends a password-protected PDF as failed with pdf_encrypted, and keeps serving", async () => {
     const id = await upload("encrypted-user-password.pdf");
-    expect(await waitForJob(prefix, id, 60_000)).toBe("failed");
+    expect(await waitForJob(stack.prefix, id, 60_000)).toBe("failed");
     const doc = await getJson(`/api/documents/${id}`);
     expect(doc).toMatchObject({ status: "failed", error: { code: "pdf_encrypted", message: expect.any(String) } });
     const next = await upload("text-1p-pdflatex.pdf");
-    expect(await waitForJob(prefix, next, 60_000)).toBe("completed");
+    expect(await waitForJob(stack.prefix, next, 60_000)).toBe("completed");
   }, 120_000);
 
   it("answers readiness and health", async () => {
-    expect((await fetch(`${base}/healthz`)).status).toBe(200);
-    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    expect((await fetch(`${stack.base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${stack.base}/readyz`)).status).toBe(200);
   });
 
   it("the web process never loaded the detector, onnxruntime, canvas or pdf.js, and both exit cleanly on SIGTERM", async () => {

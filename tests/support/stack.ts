@@ -15,7 +15,7 @@ export interface Stack {
   s3: Awaited<ReturnType<typeof startS3Server>>;
   startWeb(extra?: NodeJS.ProcessEnv, nodeArgs?: string[]): Promise<Service>;
   startWorker(extra?: NodeJS.ProcessEnv): Promise<Service>;
-  upload(file: string, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }>;
+  upload(file: string, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, unknown>; location: string | null }>;
   get<T = Record<string, unknown>>(url: string): Promise<T>;
   post(url: string): Promise<{ status: number; body: Record<string, unknown> }>;
   stop(): Promise<void>;
@@ -62,7 +62,7 @@ export async function startStack(label: string, overrides: NodeJS.ProcessEnv = {
       const form = new FormData();
       form.append("file", new Blob([fs.readFileSync(corpusFile(file))], { type: "application/pdf" }), path.basename(file));
       const res = await fetch(`${base}/api/documents`, { method: "POST", body: form, headers });
-      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+      return { status: res.status, body: (await res.json()) as Record<string, unknown>, location: res.headers.get("location") };
     },
     async get(url) {
       const res = await fetch(url.startsWith("http") ? url : `${base}${url}`);
