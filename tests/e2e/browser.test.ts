@@ -3,8 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { artifactPath, launchBrowser } from "../support/browser";
-import { freePort, startService, type Service } from "../support/processes";
-import { corpusFile, databaseUrl, obliterate, randomPrefix, redisUrl } from "../support/services";
+import { startStack, type Stack } from "../support/stack";
+import { corpusFile } from "../support/services";
 
 /**
  * The page in a real browser (Debian's Chromium through playwright-core) against the real web and worker
@@ -12,47 +12,29 @@ import { corpusFile, databaseUrl, obliterate, randomPrefix, redisUrl } from "../
  * document, see the annotated page images load, toggle the detection overlay. Screenshots go to test-artifacts/.
  */
 describe("the web page in Chromium (real web + worker processes)", () => {
-  const prefix = randomPrefix("browser");
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pw-browser-data-"));
-  let web: Service;
-  let worker: Service;
+  let stack: Stack;
   let base: string;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const env = {
-      DATABASE_URL: databaseUrl(),
-      REDIS_URL: redisUrl(),
-      QUEUE_PREFIX: prefix,
-      DATA_DIR: dataDir,
-      S3_BUCKET: "",
-      LOG_LEVEL: "info",
-      NODE_ENV: "test",
-    };
-    web = startService("apps/web/dist/main.js", { ...env, PORT: String(port), HOST: "127.0.0.1" });
-    worker = startService("apps/worker/dist/main.js", env);
-    [browser] = await Promise.all([
-      launchBrowser(),
-      web.waitForLine(/web listening/, 30_000),
-      worker.waitForLine(/worker started/, 30_000),
-    ]);
+    stack = await startStack("browser", { DATA_DIR: dataDir, S3_BUCKET: "" });
+    base = stack.base;
+    [browser] = await Promise.all([launchBrowser(), stack.startWeb(), stack.startWorker()]);
     page = await browser.context.newPage();
   }, 90_000);
 
   afterAll(async () => {
     await browser?.close();
-    await Promise.allSettled([web?.stop(), worker?.stop()]);
-    await obliterate(prefix);
+    await stack.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("uploads a PDF through the page, follows its progress live and shows annotated pages with a toggleable overlay", async () => {
     await page.goto(`${base}/`);
     await page.getByRole("heading", { name: "Upload" }).waitFor();
-    const title = `Multicolumn ${prefix}`; // the test database is shared: a title no other row has
+    const title = `Multicolumn ${stack.prefix}`; // the test database is shared: a title no other row has
     await page.locator("#title-input").fill(title);
     await page.locator("#file-input").setInputFiles(corpusFile("multicolumn-latex.pdf"));
 
@@ -93,7 +75,7 @@ describe("the web page in Chromium (real web + worker processes)", () => {
 
   it("shows the error of a failed document", async () => {
     await page.goto(`${base}/`);
-    const title = `Locked ${prefix}`; // the test database is shared: a title no other row has
+    const title = `Locked ${stack.prefix}`; // the test database is shared: a title no other row has
     await page.locator("#title-input").fill(title);
     await page.locator("#file-input").setInputFiles(corpusFile("encrypted-user-password.pdf"));
     const row = page.locator(".doc-row", { hasText: title });

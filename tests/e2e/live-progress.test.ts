@@ -2,8 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { documentSchema, progressEventSchema, statusEventSchema } from "@pagewise/web/api-schemas";
-import { freePort, startService, type Service } from "../support/processes";
-import { corpusFile, databaseUrl, obliterate, randomPrefix, redisUrl } from "../support/services";
+import type { Service } from "../support/processes";
+import { startStack, type Stack } from "../support/stack";
 import { openSse } from "../support/sse";
 
 /**
@@ -12,34 +12,27 @@ import { openSse } from "../support/sse";
  * every web log line about the document carrying its id.
  */
 describe("SSE and long-poll across real web and worker processes", () => {
-  const prefix = randomPrefix("live-e2e");
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pw-live-e2e-"));
   const auth = { Authorization: "Bearer e2e-key" };
+  let stack: Stack;
   let web: Service;
-  let worker: Service;
   let base: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const env = { DATABASE_URL: databaseUrl(), REDIS_URL: redisUrl(), QUEUE_PREFIX: prefix, DATA_DIR: dataDir, S3_BUCKET: "", LOG_LEVEL: "debug", NODE_ENV: "test" };
-    web = startService("apps/web/dist/main.js", { ...env, PORT: String(port), HOST: "127.0.0.1", API_KEY: "e2e-key" });
-    worker = startService("apps/worker/dist/main.js", env);
-    await Promise.all([web.waitForLine(/web listening/, 30_000), worker.waitForLine(/worker started/, 30_000)]);
+    stack = await startStack("live-e2e", { DATA_DIR: dataDir, S3_BUCKET: "", LOG_LEVEL: "debug" });
+    base = stack.base;
+    [web] = await Promise.all([stack.startWeb({ API_KEY: "e2e-key" }), stack.startWorker()]);
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.allSettled([web?.stop(), worker?.stop()]);
-    await obliterate(prefix);
+    await stack.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   async function upload(file: string): Promise<string> {
-    const form = new FormData();
-    form.append("file", new Blob([fs.readFileSync(corpusFile(file))], { type: "application/pdf" }), file);
-    const res = await fetch(`${base}/api/documents`, { method: "POST", body: form, headers: auth });
-    expect(res.status).toBe(202);
-    return documentSchema.parse(await res.json()).id;
+    const { status, body } = await stack.upload(file, auth);
+    expect(status).toBe(202);
+    return documentSchema.parse(body).id;
   }
 
   it("streams status and every page's progress until the document succeeds", async () => {
