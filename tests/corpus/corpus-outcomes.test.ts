@@ -1,4 +1,5 @@
 import { corpusManifest, type CorpusEntry } from "../support/corpus";
+import type { Service } from "../support/processes";
 import { startStack, type Stack } from "../support/stack";
 import { waitForJob } from "../support/services";
 
@@ -21,6 +22,7 @@ type Outcome = { outcome: "ok" | "reject"; code?: string; pages?: number; at: "u
 
 describe("the whole corpus through the service", () => {
   let stack: Stack;
+  let worker: Service;
   const outcomes = new Map<string, Outcome>();
   // Small files first; the 1,370-page manual last, so everything else finishes while it runs.
   const entries = corpusManifest().sort((a, b) => (a.pages === 1370 ? 1 : 0) - (b.pages === 1370 ? 1 : 0));
@@ -28,7 +30,7 @@ describe("the whole corpus through the service", () => {
   beforeAll(async () => {
     stack = await startStack("corpus", { RENDER_DPI: "36", DETECTOR_MAX_SIDE: "320", PAGE_TIMEOUT_SECONDS: "60" });
     await stack.startWeb();
-    await stack.startWorker();
+    worker = await stack.startWorker();
     const accepted: Array<[CorpusEntry, string]> = [];
     for (const entry of entries) {
       const { status, body } = await stack.upload(entry.file);
@@ -60,6 +62,10 @@ describe("the whole corpus through the service", () => {
     if (outcome!.outcome === "ok" && typeof entry.pages === "number") expect(outcome!.pages).toBe(entry.pages);
     if (outcome!.outcome === "reject") expect(outcome!.code).toBe(expectedRejectCode[file] ?? outcome!.code);
     if (expectedRejectCode[file]) expect(outcome).toMatchObject({ outcome: "reject", code: expectedRejectCode[file] });
+  });
+
+  it("processes the 1,370-page manual without a stalled job or a lost lock (CPU work runs in the compute child)", () => {
+    expect(worker.lines.filter((l) => /stalled|missing lock|lock mismatch/i.test(l))).toEqual([]);
   });
 
   it("rejects what the bytes tell at upload, with 4xx JSON errors", () => {
