@@ -50,6 +50,8 @@ describe("Dockerfile", () => {
     expect(["root", "0", "0:0"]).not.toContain(user);
     expect(inFinal("EXPOSE").length).toBe(1);
     expect(inFinal("ENV").some((i) => /\bPORT=\d+/.test(i.args))).toBe(true);
+    // The benchmark runs the processes with the same malloc setting (apps/bench/src/main.ts).
+    expect(inFinal("ENV").some((i) => /\bMALLOC_ARENA_MAX=2\b/.test(i.args))).toBe(true);
     const cmd = JSON.parse(inFinal("CMD").at(-1)!.args) as string[];
     expect(scriptOf(cmd)).toBe("start:web");
     expect(cmd.join(" ")).not.toMatch(/tsx|ts-node|\.ts\b/);

@@ -96,6 +96,8 @@ async function main(): Promise<void> {
     QUEUE_PREFIX: prefix,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     RENDER_DPI: values.dpi,
+    // As the image sets it (Dockerfile ENV): two glibc malloc arenas per process.
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
   };
   const procs: Proc[] = [];
   const queue = new Queue(QueueName.Documents, { connection: bullConnection("worker", redisUrl), prefix });
