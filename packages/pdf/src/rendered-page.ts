@@ -2,6 +2,7 @@ import type { Detection, RgbaImage } from "@pagewise/core";
 import type { Canvas } from "@napi-rs/canvas";
 import type { PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 import type { Affine } from "./affine";
+import { encodePng } from "./png";
 
 export interface RenderedPage {
   readonly number: number;
@@ -74,8 +75,9 @@ export class CanvasPage implements RenderedPage {
     context.restore();
   }
 
+  /** The annotated page as PNG (our encoder: 4–5× faster than Skia's on rendered pages, see png.ts). */
   toPng(): Promise<Buffer> {
-    return this.live().encode("png");
+    return encodePng(this.image());
   }
 
   get released(): boolean {
