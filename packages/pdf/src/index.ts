@@ -8,4 +8,3 @@ export type { TextBox } from "./text-boxes";
 export type { RgbaImage } from "@pagewise/core";
 export { applyAffine, invertAffine } from "./affine";
 export type { Affine } from "./affine";
-export { encodePng } from "./png";

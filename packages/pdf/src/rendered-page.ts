@@ -2,7 +2,6 @@ import type { Detection, RgbaImage } from "@pagewise/core";
 import type { Canvas } from "@napi-rs/canvas";
 import type { PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 import type { Affine } from "./affine";
-import { encodePng } from "./png";
 
 export interface RenderedPage {
   readonly number: number;
@@ -75,9 +74,8 @@ export class CanvasPage implements RenderedPage {
     context.restore();
   }
 
-  /** The annotated page as PNG (our encoder: 4–5× faster than Skia's on rendered pages, see png.ts). */
   toPng(): Promise<Buffer> {
-    return encodePng(this.image());
+    return this.live().encode("png");
   }
 
   get released(): boolean {
