@@ -42,6 +42,9 @@ export function documentActionsRouter(deps: WebDeps): Router {
     if (!(await queue.removeJob(id)) && (await queue.jobState(id)) === "active")
       throw new HttpError(409, "still_running", "The document's previous run is still stopping; try again shortly.");
     if (!(await documents.requeue(id))) throw new HttpError(409, "not_retryable", "The document changed; reload it.");
+    // The answer is the state this request made (queued), read before the job exists: once it is enqueued, a worker
+    // may claim it before we could read the row again.
+    const requeued = (await documents.find(id))!;
     try {
       await queue.enqueueProcessDocument({ documentId: id });
     } catch (error) {
@@ -50,7 +53,7 @@ export function documentActionsRouter(deps: WebDeps): Router {
       throw new HttpError(503, "queue_unavailable", "The queue is unavailable; try again.");
     }
     log.info({ documentId: id }, "document re-queued");
-    res.status(202).json(await presentDocument((await documents.find(id))!, store));
+    res.status(202).json(await presentDocument(requeued, store));
   });
 
   return router;
