@@ -30,7 +30,7 @@ function lowerPriority(pid: number | undefined, log: Logger): void {
  * and the canvas' threads each keep freed pages in theirs. Two arenas: −45 MB peak RSS for the worker and its child
  * at the same pages/s (README, Benchmarks). An explicit MALLOC_ARENA_MAX in the environment wins.
  */
-export function childEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+function childEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   return { ...env, MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? "2" };
 }
 
