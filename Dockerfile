@@ -1,6 +1,6 @@
 # Pagewise: one image for both process types.
-#   web (default):  node --max-semi-space-size=1 apps/web/dist/main.js      (= npm run start:web; binds 0.0.0.0:$PORT)
-#   worker:         node --max-semi-space-size=1 apps/worker/dist/main.js   (= npm run start:worker)
+#   web (default):  node --max-semi-space-size=1 --liftoff-only apps/web/dist/main.js      (= npm run start:web; binds 0.0.0.0:$PORT)
+#   worker:         node --max-semi-space-size=1 --liftoff-only apps/worker/dist/main.js   (= npm run start:worker)
 #   migrations:     npm run migrate                 (Heroku release phase, compose `migrate` service)
 # The processes are started with node, not npm: npm exits 143 on SIGTERM and does not wait for its child.
 ARG NODE_IMAGE=node:20-bookworm-slim
@@ -76,4 +76,4 @@ RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 # Documentation only: the web process listens on $PORT (Heroku sets it; 3000 otherwise).
 EXPOSE 3000
-CMD ["node", "--max-semi-space-size=1", "apps/web/dist/main.js"]
+CMD ["node", "--max-semi-space-size=1", "--liftoff-only", "apps/web/dist/main.js"]

@@ -83,7 +83,7 @@ describe("Dockerfile", () => {
     const workspaces = ["packages", "apps"].flatMap((d) => fs.readdirSync(path.join(root, d)).map((n) => `${d}/${n}`));
     for (const ws of workspaces) expect([ws, fs.existsSync(path.join(root, ws, "package.json"))]).toEqual([ws, true]);
     for (const name of ["start:web", "start:worker", "migrate"]) {
-      const entry = /^node (?:--[\w-]+=\S+ )*(\S+\.js)$/.exec(scripts[name])![1];
+      const entry = /^node (?:--[\w-]+(?:=\S+)? )*(\S+\.js)$/.exec(scripts[name])![1];
       expect(entry).toMatch(/^(packages|apps)\/[\w-]+\/dist\//);
       expect([entry, fs.existsSync(path.join(root, entry))]).toEqual([entry, true]);
     }

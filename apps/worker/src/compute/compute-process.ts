@@ -54,9 +54,11 @@ export class ComputeProcess {
   constructor(config: ChildConfig, private readonly log: Logger, startupTimeoutMs = 120_000) {
     // A small young generation: each page allocates a few large short-lived arrays, and with Node's default
     // 16 MB semi-spaces they linger. Measured: lower RSS and slightly faster pages (see README, Benchmarks).
+    // `--liftoff-only` (the worker's flag, for Prisma's WASM query compiler) is not passed on: pdf.js decodes JPEG 2000
+    // and colour profiles with WASM, and there the optimising compiler pays.
     this.child = fork(CHILD_SCRIPT, [JSON.stringify(config)], {
       serialization: "advanced",
-      execArgv: [...process.execArgv, "--max-semi-space-size=2"],
+      execArgv: [...process.execArgv.filter((flag) => flag !== "--liftoff-only"), "--max-semi-space-size=2"],
       env: childEnv(),
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
