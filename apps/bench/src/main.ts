@@ -100,6 +100,13 @@ async function main(): Promise<void> {
     MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
   };
   const procs: Proc[] = [];
+  // Interrupted (Ctrl-C, a CI timeout): take the web and worker processes down too, so none outlives the bench. The
+  // worker's compute child exits on its own when its parent's IPC channel closes.
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    process.once(signal, () => {
+      for (const proc of procs) proc.child.kill("SIGKILL");
+      process.exit(130);
+    });
   const queue = new Queue(QueueName.Documents, { connection: bullConnection("worker", redisUrl), prefix });
   const events = new QueueEvents(QueueName.Documents, { connection: bullConnection("worker", redisUrl), prefix });
   try {
