@@ -5,6 +5,7 @@
  * Starts the real processes (web, N workers) against the real services (PostgreSQL, Redis, an S3 server on
  * loopback), uploads the PDF over HTTP, waits for the results, and prints one JSON line of measurements.
  */
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -14,7 +15,7 @@ import { parseArgs } from "node:util";
 import { Queue, QueueEvents } from "bullmq";
 import { Client } from "pg";
 import { bullConnection, QueueName } from "@pagewise/queue";
-import { timedGets, uploadPdf, uploadRate } from "./http";
+import { uploadPdf, uploadRate } from "./http";
 import { freePort, repoRoot, startCommand, startNode, type Proc } from "./processes";
 import { PeakRss } from "./rss";
 import { median, percentile, round } from "./stats";
@@ -45,12 +46,21 @@ const databaseUrl = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const prefix = `pwbench-${randomBytes(4).toString("hex")}`;
 
-async function startS3(dir: string) {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const S3rver = require("s3rver") as new (options: object) => { run(): Promise<{ port: number }>; close(): Promise<void> };
-  const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory: dir, configureBuckets: [{ name: "pagewise-bench" }] });
-  const { port } = await server.run();
-  return { endpoint: `http://127.0.0.1:${port}`, close: () => server.close() };
+/** s3rver in a child process (see s3-server.ts), so the workers' uploads do not share the timing client's event loop. */
+async function startS3(dir: string, bucket: string) {
+  const server = startNode({ flags: [], script: "apps/bench/dist/s3-server.js", args: [dir, bucket] }, {});
+  const line = await server.waitFor(/s3rver listening on \d+/, 30_000);
+  return { endpoint: `http://127.0.0.1:${line.split(" ").pop() as string}`, proc: server };
+}
+
+/** `count` timed status GETs from a separate process (status-probe.ts); milliseconds. */
+function probeStatus(url: string, count: number): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [path.join(__dirname, "status-probe.js"), url, String(count)], { maxBuffer: 2 ** 24 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`status probe failed: ${stderr || error.message}`));
+      else resolve(JSON.parse(stdout) as number[]);
+    });
+  });
 }
 
 async function stageMedians(ids: string[]) {
@@ -74,7 +84,7 @@ async function stageMedians(ids: string[]) {
 
 async function main(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "pagewise-bench-"));
-  const s3 = await startS3(work);
+  const s3 = await startS3(work, "pagewise-bench");
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const storage =
@@ -104,7 +114,7 @@ async function main(): Promise<void> {
   // worker's compute child exits on its own when its parent's IPC channel closes.
   for (const signal of ["SIGINT", "SIGTERM"] as const)
     process.once(signal, () => {
-      for (const proc of procs) proc.child.kill("SIGKILL");
+      for (const proc of [...procs, s3.proc]) proc.child.kill("SIGKILL");
       process.exit(130);
     });
   const queue = new Queue(QueueName.Documents, { connection: bullConnection("worker", redisUrl), prefix });
@@ -118,10 +128,10 @@ async function main(): Promise<void> {
     await Promise.all(workers.map((w) => w.waitFor(/worker started/, 60_000)));
     await events.waitUntilReady();
 
-    const webRss = new PeakRss(() => [web.child.pid as number]).start();
+    const webRss = new PeakRss([web.child.pid as number]).start();
     const results = [];
     for (let run = 0; run < runs; run++) {
-      const workerRss = new PeakRss(() => workers.map((w) => w.child.pid as number)).start();
+      const workerRss = new PeakRss(workers.map((w) => w.child.pid as number)).start();
       const t0 = performance.now();
       const ids = await Promise.all(Array.from({ length: documentsPerRun }, () => uploadPdf(base, pdf)));
       const finished = Promise.all(
@@ -131,12 +141,15 @@ async function main(): Promise<void> {
         }),
       );
       // Status latency while the workers are busy.
-      const latencies = await timedGets(`${base}/api/documents/${ids[0]}`, Number(values["status-gets"]));
+      const latencies = await probeStatus(`${base}/api/documents/${ids[0]}`, Number(values["status-gets"]));
       await finished;
       const seconds = (performance.now() - t0) / 1000;
       const stages = await stageMedians(ids);
-      results.push({ seconds, pages: stages.pages, stages, latencies, workerPeakRss: workerRss.stop() });
+      results.push({ ids, seconds, pages: stages.pages, stages, latencies, workerPeakRss: workerRss.stop() });
     }
+
+    // The same status GETs with the workers idle: what the busy workers add to the latency.
+    const idleLatencies = await probeStatus(`${base}/api/documents/${results[0]?.ids[0] as string}`, Number(values["status-gets"]));
 
     // Upload throughput with processing paused: the workers stop, the web keeps accepting.
     await Promise.all(workers.map((w) => w.stop("SIGTERM")));
@@ -167,6 +180,8 @@ async function main(): Promise<void> {
       webPeakRssMb: mb(webPeakRss),
       statusP50Ms: round(median(all), 2),
       statusP99Ms: round(percentile(all, 99), 2),
+      statusIdleP50Ms: round(median(idleLatencies), 2),
+      statusIdleP99Ms: round(percentile(idleLatencies, 99), 2),
       uploadsPerSecond: round(uploadsPerSecond, 1),
       cpus: os.cpus().length,
       node: process.version,
@@ -178,7 +193,7 @@ async function main(): Promise<void> {
     await events.close();
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
-    await s3.close();
+    await s3.proc.stop("SIGTERM");
     fs.rmSync(work, { recursive: true, force: true });
   }
 }

@@ -7,8 +7,8 @@ export const repoRoot = path.resolve(__dirname, "../../..");
 
 export interface Proc {
   child: ChildProcess;
-  /** Resolves on the first output line matching `pattern`; rejects on exit or after `timeoutMs`. */
-  waitFor(pattern: RegExp, timeoutMs: number): Promise<void>;
+  /** Resolves with the first output line matching `pattern`; rejects on exit or after `timeoutMs`. */
+  waitFor(pattern: RegExp, timeoutMs: number): Promise<string>;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -20,9 +20,9 @@ export function startCommand(scriptName: "start:web" | "start:worker"): { flags:
   return { flags: words.slice(1, -1), script: words[words.length - 1] as string };
 }
 
-export function startNode(command: { flags: string[]; script: string }, env: NodeJS.ProcessEnv): Proc {
-  const { flags, script } = command;
-  const child = spawn(process.execPath, [...flags, path.join(repoRoot, script)], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+export function startNode(command: { flags: string[]; script: string; args?: string[] }, env: NodeJS.ProcessEnv): Proc {
+  const { flags, script, args = [] } = command;
+  const child = spawn(process.execPath, [...flags, path.join(repoRoot, script), ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const lines: string[] = [];
   const listeners = new Set<(line: string) => void>();
   const onData = (chunk: Buffer) => {
@@ -41,12 +41,12 @@ export function startNode(command: { flags: string[]; script: string }, env: Nod
     waitFor(pattern, timeoutMs) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => done(new Error(`${script}: no ${pattern} within ${timeoutMs} ms\n${lines.slice(-10).join("\n")}`)), timeoutMs);
-        const listener = (line: string) => pattern.test(line) && done();
-        const done = (error?: Error) => {
+        const listener = (line: string) => pattern.test(line) && done(undefined, line);
+        const done = (error?: Error, line = "") => {
           clearTimeout(timer);
           listeners.delete(listener);
           if (error) reject(error);
-          else resolve();
+          else resolve(line);
         };
         listeners.add(listener);
         void exited.then(() => listeners.has(listener) && done(new Error(`${script} exited:\n${lines.slice(-10).join("\n")}`)));

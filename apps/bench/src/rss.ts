@@ -1,4 +1,6 @@
 import fs from "node:fs";
+import path from "node:path";
+import { Worker } from "node:worker_threads";
 
 /** Resident set size of a process, in bytes (0 when it is gone). Linux /proc. */
 export function rssOf(pid: number): number {
@@ -37,25 +39,25 @@ export function descendantsOf(pid: number): number[] {
   return out;
 }
 
-/** Samples the RSS of a process tree (the process and its descendants, summed) and keeps the peak. */
+/**
+ * Samples the RSS of process trees (each root and its descendants, summed) on a worker thread and keeps the peak.
+ * The roots are fixed at start (the processes the bench started).
+ */
 export class PeakRss {
-  peak = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly peak = new Float64Array(new SharedArrayBuffer(8));
+  private thread: Worker | undefined;
 
-  constructor(private readonly pids: () => number[], private readonly everyMs = 100) {}
+  constructor(private readonly roots: number[], private readonly everyMs = 100) {}
 
   start(): this {
-    const sample = () => {
-      const total = this.pids().flatMap((pid) => [pid, ...descendantsOf(pid)]).reduce((sum, pid) => sum + rssOf(pid), 0);
-      this.peak = Math.max(this.peak, total);
-    };
-    sample();
-    this.timer = setInterval(sample, this.everyMs);
+    this.thread = new Worker(path.join(__dirname, "rss-sampler.js"), { workerData: { roots: this.roots, everyMs: this.everyMs, peak: this.peak.buffer } });
+    this.thread.unref();
     return this;
   }
 
+  /** The peak so far, bytes; stops sampling. */
   stop(): number {
-    clearInterval(this.timer);
-    return this.peak;
+    void this.thread?.terminate();
+    return this.peak[0] as number;
   }
 }
