@@ -6,7 +6,7 @@ import type { Express } from "express";
 import type { Redis } from "ioredis";
 import request from "supertest";
 import { createLogger } from "@pagewise/logger";
-import { type Db, DocumentRepository, UploadRepository } from "@pagewise/db";
+import { closeDb, type Db, DocumentRepository, UploadRepository } from "@pagewise/db";
 import { bullConnection, connectRedis, DocumentQueue, QueueName } from "@pagewise/queue";
 import { createObjectStore } from "@pagewise/storage";
 import { createApp } from "@pagewise/web/app";
@@ -51,7 +51,7 @@ describe("direct-to-S3 uploads (real Postgres, Redis, S3 server)", () => {
     await queue.close();
     await inspect.close();
     redis.disconnect();
-    await db.$disconnect();
+    await closeDb(db);
     await obliterate(prefix);
     await s3.stop();
     fs.rmSync(tmp, { recursive: true, force: true });

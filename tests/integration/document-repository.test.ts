@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { DocumentRepository, type Db } from "@pagewise/db";
+import { closeDb, DocumentRepository, type Db } from "@pagewise/db";
 import { testDb } from "../support/services";
 
 describe("DocumentRepository status rules (real PostgreSQL)", () => {
@@ -13,7 +13,7 @@ describe("DocumentRepository status rules (real PostgreSQL)", () => {
   });
   afterAll(async () => {
     await db.document.deleteMany({ where: { id: { in: ids } } });
-    await db.$disconnect();
+    await closeDb(db);
   });
 
   async function newDocument() {

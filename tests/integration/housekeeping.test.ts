@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Queue, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { createLogger } from "@pagewise/logger";
-import { DocumentRepository, type Db } from "@pagewise/db";
+import { closeDb, DocumentRepository, type Db } from "@pagewise/db";
 import { bullConnection, connectRedis, DocumentQueue, HOUSEKEEPING_SCHEDULER_ID, JobName, QueueName } from "@pagewise/queue";
 import { housekeepingHandler } from "@pagewise/worker/housekeeping-handler";
 import { obliterate, randomPrefix, redisUrl, testDb } from "../support/services";
@@ -32,7 +32,7 @@ describe("housekeeping reconciles Postgres with Redis (real services)", () => {
     await queue.close();
     await inspect.close();
     redis.disconnect();
-    await db.$disconnect();
+    await closeDb(db);
     await obliterate(prefix);
   });
 

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { Client } from "pg";
-import { createDb, ensureDatabase, migrate } from "@pagewise/db";
+import { closeDb, createDb, ensureDatabase, migrate } from "@pagewise/db";
 import { databaseUrl } from "../support/services";
 
 /** A fresh database per run proves the SQL migrations build exactly what the Prisma schema expects. */
@@ -40,7 +40,7 @@ describe("SQL migrations on a fresh database", () => {
       const found = await db.document.findUnique({ where: { id }, include: { pages: true } });
       expect(found).toMatchObject({ status: "queued", pagesDone: 0, pages: [{ number: 1, detectionCount: 3 }] });
     } finally {
-      await db.$disconnect();
+      await closeDb(db);
     }
   });
 

@@ -6,7 +6,7 @@ import type { Express } from "express";
 import type { Redis } from "ioredis";
 import request from "supertest";
 import { createLogger } from "@pagewise/logger";
-import { type Db, DocumentRepository } from "@pagewise/db";
+import { closeDb, type Db, DocumentRepository } from "@pagewise/db";
 import { connectRedis, DocumentQueue, QueueName, bullConnection } from "@pagewise/queue";
 import { createObjectStore, type ObjectStore } from "@pagewise/storage";
 import { createApp } from "@pagewise/web/app";
@@ -58,7 +58,7 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
     await queue.close();
     await inspect.close();
     redis.disconnect();
-    await db.$disconnect();
+    await closeDb(db);
     await obliterate(prefix);
     await stopS3?.();
     fs.rmSync(tmp, { recursive: true, force: true });

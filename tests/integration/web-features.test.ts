@@ -5,7 +5,7 @@ import type { Express } from "express";
 import type { Redis } from "ioredis";
 import request from "supertest";
 import { createLogger } from "@pagewise/logger";
-import { countDocumentsByStatus, type Db, DocumentRepository } from "@pagewise/db";
+import { closeDb, countDocumentsByStatus, type Db, DocumentRepository } from "@pagewise/db";
 import { recordPageTimings, recordWorkerRss } from "@pagewise/metrics";
 import { connectRedis, DocumentQueue } from "@pagewise/queue";
 import { createObjectStore } from "@pagewise/storage";
@@ -48,7 +48,7 @@ describe("web features (real Postgres, Redis)", () => {
   afterAll(async () => {
     await queue.close();
     redis.disconnect();
-    await db.$disconnect();
+    await closeDb(db);
     await obliterate(prefix);
     fs.rmSync(tmp, { recursive: true, force: true });
   });

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { createLogger } from "@pagewise/logger";
-import { type Db, DocumentRepository } from "@pagewise/db";
+import { closeDb, type Db, DocumentRepository } from "@pagewise/db";
 import { connectRedis, DocumentQueue, QueueName, bullConnection } from "@pagewise/queue";
 import { createObjectStore } from "@pagewise/storage";
 import { documentSchema, progressEventSchema, statusEventSchema } from "@pagewise/web/api-schemas";
@@ -66,7 +66,7 @@ describe("live progress: SSE and long-poll (real Redis, Postgres)", () => {
     await producer.close();
     await queue.close();
     redis.disconnect();
-    await db.$disconnect();
+    await closeDb(db);
     await obliterate(prefix);
     fs.rmSync(tmp, { recursive: true, force: true });
   });

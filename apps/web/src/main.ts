@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseEnv, storageConfigFrom, webEnvSchema } from "@pagewise/config";
-import { createDb, DocumentRepository, prepareDatabase, UploadRepository } from "@pagewise/db";
+import { closeDb, createDb, DocumentRepository, prepareDatabase, UploadRepository } from "@pagewise/db";
 import { createLogger } from "@pagewise/logger";
 import { connectRedis, DocumentQueue } from "@pagewise/queue";
 import { createObjectStore } from "@pagewise/storage";
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
         await web.close();
         await queue.close();
         redis.disconnect();
-        await db.$disconnect();
+        await closeDb(db);
         fs.rmSync(uploadDir, { recursive: true, force: true });
       },
     });

@@ -1,6 +1,6 @@
 import { Worker } from "bullmq";
 import { parseEnv, storageConfigFrom, workerEnvSchema } from "@pagewise/config";
-import { createDb, DocumentRepository, prepareDatabase } from "@pagewise/db";
+import { closeDb, createDb, DocumentRepository, prepareDatabase } from "@pagewise/db";
 import { createLogger } from "@pagewise/logger";
 import { recordPageTimings } from "@pagewise/metrics";
 import { bullConnection, connectRedis, DocumentQueue, JobName, QueueName } from "@pagewise/queue";
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
         rssReporter.stop();
         await queue.close();
         producerRedis.disconnect();
-        await db.$disconnect();
+        await closeDb(db);
       },
     });
   } catch (error) {

@@ -1,4 +1,5 @@
-import type { Db } from "./client";
+import { poolOf, type Db } from "./client";
+import { readDocumentWithPages } from "./document-read";
 import { DocumentStatus, type Document, type Page } from "./generated/prisma/client";
 
 export { DocumentStatus };
@@ -43,7 +44,15 @@ export class DocumentRepository {
     return this.db.document.create({ data: { ...input, status: DocumentStatus.queued } });
   }
 
+  /** The document and its pages (in order). In SQL over the client's pool where it has one (document-read.ts). */
   find(id: string): Promise<DocumentWithPages | null> {
+    const pool = poolOf(this.db);
+    if (pool) return readDocumentWithPages(pool, id);
+    return this.findThroughPrisma(id);
+  }
+
+  /** The same read through Prisma: inside a transaction, and as the reference the SQL read is tested against. */
+  findThroughPrisma(id: string): Promise<DocumentWithPages | null> {
     return this.db.document.findUnique({ where: { id }, include: { pages: { orderBy: { number: "asc" } } } });
   }
 

@@ -1,4 +1,4 @@
-export { createDb } from "./client";
+export { closeDb, createDb } from "./client";
 export { pgConnectionString, tlsOptionsFromEnv } from "./connection";
 export type { PgTlsOptions } from "./connection";
 export type { Db } from "./client";
