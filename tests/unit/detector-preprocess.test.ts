@@ -68,6 +68,29 @@ describe("toModelInput", () => {
     expect(Array.from(new Set(data.slice(0, 1024)))).toHaveLength(1);
   });
 
+  it("takes an image already at the model size as it is (the renderer scaled it), pixel for pixel", () => {
+    // Half-transparent random pixels, so both the compositing and the channel order show.
+    const image = solid(64, 96, [0, 0, 0, 0]);
+    for (let i = 0; i < image.data.length; i++) image.data[i] = (i * 7919) % 256;
+    const { data, width, height } = toModelInput(image, 960);
+    expect([width, height]).toEqual([64, 96]);
+    const plane = width * height;
+    for (const p of [0, 1, 777, plane - 1]) {
+      const [r, g, b, a] = Array.from(image.data.slice(p * 4, p * 4 + 4));
+      const over = (c: number) => (c * a) / 255 + 255 * (1 - a / 255);
+      expect(data[p]).toBeCloseTo((over(b) / 255 - BGR_MEAN[0]) / BGR_STD[0], 5);
+      expect(data[plane + p]).toBeCloseTo((over(g) / 255 - BGR_MEAN[1]) / BGR_STD[1], 5);
+      expect(data[2 * plane + p]).toBeCloseTo((over(r) / 255 - BGR_MEAN[2]) / BGR_STD[2], 5);
+    }
+  });
+
+  it("writes into a buffer it is given when the size fits, and allocates otherwise", () => {
+    const buffer = new Float32Array(3 * 64 * 32);
+    expect(toModelInput(solid(64, 32, [1, 2, 3, 255]), 960, buffer).data).toBe(buffer);
+    expect(toModelInput(solid(128, 64, [1, 2, 3, 255]), 64, buffer).data).toBe(buffer); // resized to 64 x 32
+    expect(toModelInput(solid(32, 32, [1, 2, 3, 255]), 960, buffer).data).not.toBe(buffer);
+  });
+
   it("rejects an image whose buffer is too small", () => {
     expect(() => toModelInput({ width: 10, height: 10, data: new Uint8Array(10) }, 960)).toThrow(RangeError);
   });

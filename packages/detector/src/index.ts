@@ -1,4 +1,4 @@
-export type { Detector, DetectorOptions, RgbaImage, Detection } from "./types";
+export type { Detector, DetectorOptions, RgbaImage, Detection, Size } from "./types";
 export { detectorIds, createDetector } from "./create-detector";
 export { detectorDescriptions } from "./registry";
 export { PpocrRecognizer } from "./ocr/ppocr-rec";

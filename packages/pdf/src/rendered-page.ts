@@ -18,6 +18,11 @@ export interface RenderedPage {
   readonly pdfTransform: Affine;
   /** A copy of the page's RGBA pixels (including any annotations drawn so far). */
   image(): RgbaImage;
+  /**
+   * The page scaled to width × height by Skia (bilinear, no mipmaps: the sampling of OpenCV's INTER_LINEAR, within
+   * half a grey level), as RGBA. For a detector's input: no full-size copy and no scaling loop in JavaScript.
+   */
+  scaledImage(width: number, height: number): RgbaImage;
   /** Stroke each detection's polygon (or box) onto the page. */
   annotate(detections: Detection[]): void;
   toPng(): Promise<Buffer>;
@@ -26,6 +31,21 @@ export interface RenderedPage {
 }
 
 const STROKE = "rgba(255, 64, 0, 0.8)";
+
+/**
+ * One scratch canvas per process for scaledImage(), reused from page to page (drawing into it is synchronous).
+ * Its size is set on every use: that resets the canvas, whose recorded drawing would otherwise keep a reference to
+ * every page ever drawn into it (measured: +7 MB of RSS per page without the reset).
+ */
+let scratch: Canvas | undefined;
+
+function scratchCanvas(like: Canvas, width: number, height: number): Canvas {
+  // A canvas of the same class as the page's, without importing @napi-rs/canvas here at load time.
+  scratch ??= new (like.constructor as new (width: number, height: number) => Canvas)(width, height);
+  scratch.width = width;
+  scratch.height = height;
+  return scratch;
+}
 
 export class CanvasPage implements RenderedPage {
   readonly number: number;
@@ -53,6 +73,16 @@ export class CanvasPage implements RenderedPage {
   image(): RgbaImage {
     const { data } = this.live().getContext("2d").getImageData(0, 0, this.width, this.height);
     return { width: this.width, height: this.height, data };
+  }
+
+  scaledImage(width: number, height: number): RgbaImage {
+    const canvas = scratchCanvas(this.live(), width, height);
+    const context = canvas.getContext("2d");
+    context.imageSmoothingEnabled = true;
+    context.imageSmoothingQuality = "low";
+    context.drawImage(this.live(), 0, 0, width, height);
+    const { data } = context.getImageData(0, 0, width, height);
+    return { width, height, data };
   }
 
   annotate(detections: Detection[]): void {

@@ -35,9 +35,12 @@ export async function processPage(pdf: PdfDocument, work: PageWork): Promise<Pag
   const page = await pdf.renderPage(work.number, work.limits);
   try {
     const t1 = performance.now();
-    const image = page.image();
-    let detections = await work.detector.detect(image);
-    if (work.recognizer && detections.length > 0) detections = await recognizeText(image, detections, await work.recognizer());
+    // The detector's input is scaled by Skia where the adapter says what size it takes; boxes come back in page pixels.
+    const inputSize = work.detector.inputSize?.(page.width, page.height);
+    let detections = inputSize
+      ? await work.detector.detect(page.scaledImage(inputSize.width, inputSize.height), { width: page.width, height: page.height })
+      : await work.detector.detect(page.image());
+    if (work.recognizer && detections.length > 0) detections = await recognizeText(page.image(), detections, await work.recognizer());
     detections = detections.map((d) => ({ ...d, pdf: pdfRegion(d, page.pdfTransform) }));
     const t2 = performance.now();
     page.annotate(detections);

@@ -10,8 +10,9 @@ export function serialized(detector: Detector): Detector {
     id: detector.id,
     load: () => detector.load(),
     dispose: () => detector.dispose(),
-    detect(image) {
-      const run = tail.then(() => detector.detect(image));
+    inputSize: detector.inputSize?.bind(detector),
+    detect(image, outputSize) {
+      const run = tail.then(() => detector.detect(image, outputSize));
       tail = run.catch(() => undefined);
       return run;
     },

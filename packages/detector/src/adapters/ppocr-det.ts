@@ -1,7 +1,7 @@
 import path from "node:path";
 import type * as Ort from "onnxruntime-node";
-import type { Detection, Detector, DetectorOptions, RgbaImage } from "../types";
-import { toModelInput } from "../preprocess";
+import type { Detection, Detector, DetectorOptions, RgbaImage, Size } from "../types";
+import { modelInputSize, toModelInput } from "../preprocess";
 import { boxesFromProbabilities } from "../postprocess";
 import { createOnnxSession } from "../onnx-session";
 
@@ -14,6 +14,7 @@ export function ppocrDetModelPath(): string {
 export class PpocrDetector implements Detector {
   readonly id = "ppocr-det";
   private session: Promise<{ session: Ort.InferenceSession; ort: typeof Ort }> | undefined;
+  private spare: Float32Array | undefined;
 
   constructor(private readonly options: DetectorOptions) {}
 
@@ -27,18 +28,30 @@ export class PpocrDetector implements Detector {
     }
   }
 
-  async detect(image: RgbaImage): Promise<Detection[]> {
+  /** PaddleOCR's DetResizeForTest size: the long side at most maxSide, each side a multiple of 32. */
+  inputSize(width: number, height: number): Size {
+    return modelInputSize(width, height, this.options.maxSide);
+  }
+
+  async detect(image: RgbaImage, outputSize: Size = image): Promise<Detection[]> {
     await this.load();
     const { session, ort } = await this.session!;
-    const input = toModelInput(image, this.options.maxSide);
-    const tensor = new ort.Tensor("float32", input.data, [1, 3, input.height, input.width]);
-    const outputs = await session.run({ [session.inputNames[0]]: tensor });
-    const prob = outputs[session.outputNames[0]];
+    // The input tensor's buffer (8.5 MB at 736×960) is reused from page to page, unless a detection is in flight.
+    const reuse = this.spare;
+    this.spare = undefined;
+    const input = toModelInput(image, this.options.maxSide, reuse);
     try {
-      const [, , height, width] = prob.dims;
-      return boxesFromProbabilities({ data: prob.data as Float32Array, width, height }, image);
+      const tensor = new ort.Tensor("float32", input.data, [1, 3, input.height, input.width]);
+      const outputs = await session.run({ [session.inputNames[0]]: tensor });
+      const prob = outputs[session.outputNames[0]];
+      try {
+        const [, , height, width] = prob.dims;
+        return boxesFromProbabilities({ data: prob.data as Float32Array, width, height }, outputSize);
+      } finally {
+        prob.dispose();
+      }
     } finally {
-      prob.dispose();
+      this.spare = input.data;
     }
   }
 

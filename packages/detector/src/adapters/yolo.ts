@@ -1,5 +1,5 @@
 import fs from "node:fs/promises";
-import type { Detection, Detector, DetectorOptions, RgbaImage } from "../types";
+import type { Detection, Detector, DetectorOptions, RgbaImage, Size } from "../types";
 import { createOnnxSession, Lazy, type LoadedSession } from "../onnx-session";
 import { readOnnxMetadataProps } from "../onnx-metadata";
 import { letterbox, unletterbox } from "../yolo/letterbox";
@@ -31,7 +31,7 @@ export class YoloDetector implements Detector {
     await this.loaded.get();
   }
 
-  async detect(image: RgbaImage): Promise<Detection[]> {
+  async detect(image: RgbaImage, outputSize: Size = image): Promise<Detection[]> {
     const { session, ort, size, names } = await this.loaded.get();
     const lb = letterbox(image, size);
     const input = new ort.Tensor("float32", lb.data, [1, 3, size, size]);
@@ -42,8 +42,11 @@ export class YoloDetector implements Detector {
       const candidates = decodeYoloOutput(output.data as Float32Array, output.dims, confidence);
       const kept = classAwareNms(candidates, this.options.iou ?? yoloDecodeDefaults.iou, yoloDecodeDefaults.maxDetections);
       const detections: Detection[] = [];
+      const sx = outputSize.width / image.width;
+      const sy = outputSize.height / image.height;
       for (const c of kept) {
-        const [x0, y0, x1, y1] = unletterbox(c.box, lb, image).map(round2);
+        const [bx0, by0, bx1, by1] = unletterbox(c.box, lb, image);
+        const [x0, y0, x1, y1] = [bx0 * sx, by0 * sy, bx1 * sx, by1 * sy].map(round2);
         if (x1 <= x0 || y1 <= y0) continue;
         detections.push({
           box: [x0, y0, x1, y1],
