@@ -4,15 +4,9 @@ import { openPdf } from "@pagewise/pdf";
 import { ppocrDetModelPath } from "../../packages/detector/src/adapters/ppocr-det";
 import { boxesFromProbabilities } from "../../packages/detector/src/postprocess";
 import { toModelInput } from "../../packages/detector/src/preprocess";
+import { iou } from "../../packages/detector/src/yolo/decode";
 import { paddleBoxesFromBitmap, referenceAabb } from "../support/paddle-db-reference";
 import { corpusDir } from "../support/services";
-
-const iou = (a: number[], b: number[]) => {
-  const iw = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
-  const ih = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
-  const inter = iw * ih;
-  return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter);
-};
 
 /** The real PP-OCRv4 probability map of corpus pages, boxed by ppocr-det's post-processing and by the PaddleOCR port. */
 describe("ppocr-det post-processing = PaddleOCR's boxes_from_bitmap on real probability maps", () => {

@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { Detection } from "@pagewise/core";
 import { createDetector } from "@pagewise/detector";
 import { openPdf } from "@pagewise/pdf";
+import { iou } from "../../packages/detector/src/yolo/decode";
 
 /**
  * The pipeline gives the detector a page scaled by Skia (RenderedPage.scaledImage) instead of scaling the full page
@@ -14,13 +14,6 @@ const detector = createDetector("ppocr-det", { threads: 1, maxSide: 960 });
 
 beforeAll(() => detector.load());
 afterAll(() => detector.dispose());
-
-const iou = (a: Detection["box"], b: Detection["box"]) => {
-  const ix = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
-  const iy = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
-  const inter = ix * iy;
-  return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter);
-};
 
 describe("ppocr-det on a Skia-scaled page against PaddleOCR's own resizing (150 dpi, max side 960)", () => {
   // Measured on these pages and on a 36-page manual (1420 boxes): every box found again with IoU >= 0.8, the same

@@ -16,10 +16,10 @@ describe("DocumentRepository status rules (real PostgreSQL)", () => {
     await closeDb(db);
   });
 
-  async function newDocument() {
+  async function newDocument(extra: { idempotencyKey?: string; ocr?: boolean } = {}) {
     const id = randomUUID();
     ids.push(id);
-    await documents.create({ id, title: "T", filename: "t.pdf", sourceKey: `documents/${id}/source.pdf`, sourceBytes: 10 });
+    await documents.create({ id, title: "T", filename: "t.pdf", sourceKey: `documents/${id}/source.pdf`, sourceBytes: 10, ...extra });
     return id;
   }
   const page = (number: number) => ({ number, width: 100, height: 200, scale: 2, detectionCount: number, imageKey: `i${number}`, jsonKey: `j${number}` });
@@ -76,5 +76,43 @@ describe("DocumentRepository status rules (real PostgreSQL)", () => {
     const rest = all.slice(ib + 1).map((d) => d.id);
     expect(afterB.slice(0, rest.length).map((d) => d.id)).toEqual(rest);
     expect(rest).toContain(a);
+  });
+
+  const timedPage = (number: number, timed: boolean) => ({
+    number,
+    width: 1275,
+    height: 1650,
+    scale: 2.0833333333333335,
+    detectionCount: number * 3,
+    imageKey: `documents/x/pages/${number}.png`,
+    jsonKey: `documents/x/pages/${number}.json`,
+    timings: timed ? { renderMs: 45.25, inferenceMs: 238.5, annotateMs: 301.125, uploadMs: 20.75 } : undefined,
+  });
+
+  // find() is SQL over pg (document-read.ts); it must return exactly what Prisma's read returns.
+  it("find() returns every field of a document and its pages, with Prisma's values and types", async () => {
+    const id = await newDocument({ idempotencyKey: `key-${randomUUID()}`, ocr: true });
+    await documents.claim(id, "ppocr-det");
+    // Recorded out of order, one without timings: the read sorts by page number and keeps the nulls.
+    for (const p of [timedPage(3, true), timedPage(1, false), timedPage(2, true)]) await documents.recordPage(id, p);
+    await documents.markFailed(id, "timeout", "The document took too long.");
+
+    const viaSql = await documents.find(id);
+    const viaPrisma = await documents.findThroughPrisma(id);
+    expect(viaPrisma).not.toBeNull();
+    expect(viaSql).toStrictEqual(viaPrisma);
+    expect(viaSql?.pages.map((p) => p.number)).toEqual([1, 2, 3]);
+    expect(viaSql?.createdAt).toBeInstanceOf(Date);
+  });
+
+  it("find() matches Prisma for a new document with no pages and unset fields", async () => {
+    const id = await newDocument();
+    const viaSql = await documents.find(id);
+    expect(viaSql).toStrictEqual(await documents.findThroughPrisma(id));
+    expect(viaSql).toMatchObject({ status: "queued", pageCount: null, startedAt: null, pages: [] });
+  });
+
+  it("find() returns null for an id it does not know", async () => {
+    expect(await documents.find(randomUUID())).toBeNull();
   });
 });
