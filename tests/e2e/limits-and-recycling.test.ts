@@ -25,8 +25,10 @@ describe("time limits, memory caps and recycling of the compute child (real proc
   });
 
   it("a page past its time limit is killed, the document fails with `timeout`, and the worker carries on", async () => {
-    // A 30-inch page holding a 9000x9000 image takes seconds to decode and render; allow one second a page.
-    const worker = await startWorker({ PAGE_TIMEOUT_SECONDS: "1", RENDER_DPI: "150" });
+    // A 30-inch page holding a 9000x9000 image takes ~7 s to decode, render and detect; allow three seconds a page.
+    // The one-page document after it takes ~0.7 s in a fresh child (pdf.js' first page included): one second left it
+    // no margin on a loaded machine (seen failing while another test run shared the two cores).
+    const worker = await startWorker({ PAGE_TIMEOUT_SECONDS: "3", RENDER_DPI: "150" });
     const { body } = await stack.upload("bigpage-2160pt-9000px.pdf");
     expect(await waitForJob(stack.prefix, body.id as string, 60_000)).toBe("failed");
     expect(await stack.get(`/api/documents/${body.id}`)).toMatchObject({ status: "failed", error: { code: "timeout" } });
