@@ -166,7 +166,7 @@ async function main(): Promise<void> {
       await finished;
       const seconds = (performance.now() - t0) / 1000;
       const stages = await stageMedians(ids);
-      results.push({ ids, seconds, pages: stages.pages, stages, latencies, workerPeakRss: workerRss.stop() });
+      results.push({ ids, seconds, pages: stages.pages, stages, latencies, workerPeak: workerRss.stop() });
     }
 
     // The same status GETs with the workers idle: what the busy workers add to the latency.
@@ -175,7 +175,7 @@ async function main(): Promise<void> {
     // Upload throughput with processing paused: the workers stop, the web keeps accepting.
     await Promise.all(workers.map((w) => w.stop("SIGTERM")));
     const uploadsPerSecond = await uploadRate(base, fs.existsSync(values["upload-pdf"]) ? values["upload-pdf"] : pdf, Number(values.uploads), 8);
-    const webPeakRss = webRss.stop();
+    const webPeak = webRss.stop();
 
     // The median run by throughput (the first run of a fresh worker also loads the model and warms pdf.js).
     const byRate = [...results].sort((a, b) => a.pages / a.seconds - b.pages / b.seconds);
@@ -197,8 +197,9 @@ async function main(): Promise<void> {
       inferenceMs: round(best.stages.inference),
       annotateMs: round(best.stages.annotate),
       uploadMs: round(best.stages.upload),
-      workerPeakRssMb: mb(Math.max(...results.map((r) => r.workerPeakRss))),
-      webPeakRssMb: mb(webPeakRss),
+      workerPeakRssMb: mb(Math.max(...results.map((r) => r.workerPeak.rss))),
+      workerPeakChargedMb: mb(Math.max(...results.map((r) => r.workerPeak.charged))),
+      webPeakRssMb: mb(webPeak.rss),
       statusP50Ms: round(median(all), 2),
       statusP99Ms: round(percentile(all, 99), 2),
       statusIdleP50Ms: round(median(idleLatencies), 2),

@@ -2,15 +2,41 @@ import fs from "node:fs";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 
-/** Resident set size of a process, in bytes (0 when it is gone). Linux /proc. */
-export function rssOf(pid: number): number {
+/** A process's resident memory from /proc/PID/status, bytes (zeros when it is gone). Linux. */
+export interface Resident {
+  rss: number;
+  anon: number;
+  file: number;
+  shmem: number;
+}
+
+export function parseStatus(status: string): Resident {
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
+  return { rss: kb("VmRSS"), anon: kb("RssAnon"), file: kb("RssFile"), shmem: kb("RssShmem") };
+}
+
+export function residentOf(pid: number): Resident {
   try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-    const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
-    return kb ? Number(kb) * 1024 : 0;
+    return parseStatus(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
   } catch {
-    return 0;
+    return { rss: 0, anon: 0, file: 0, shmem: 0 };
   }
+}
+
+/**
+ * Two views of a group of processes' memory: `rss`, the sum of their resident sets (what the issue's targets
+ * use), and `charged`, an estimate of what a dyno's or container's memory cgroup counts: every process's anonymous
+ * and shared memory plus the largest file-backed resident set among them, since the Node binary and the libraries
+ * they all map are in memory once (the sum counts them once per process).
+ */
+export function memoryOf(pids: number[]): { rss: number; charged: number } {
+  return combined(pids.map(residentOf));
+}
+
+export function combined(all: Resident[]): { rss: number; charged: number } {
+  const rss = all.reduce((sum, r) => sum + r.rss, 0);
+  const charged = all.reduce((sum, r) => sum + r.anon + r.shmem, 0) + Math.max(0, ...all.map((r) => r.file));
+  return { rss, charged };
 }
 
 /** Every descendant of `pid` (children, grandchildren, ...). */
@@ -44,7 +70,7 @@ export function descendantsOf(pid: number): number[] {
  * The roots are fixed at start (the processes the bench started).
  */
 export class PeakRss {
-  private readonly peak = new Float64Array(new SharedArrayBuffer(8));
+  private readonly peak = new Float64Array(new SharedArrayBuffer(16));
   private thread: Worker | undefined;
 
   constructor(private readonly roots: number[], private readonly everyMs = 100) {}
@@ -55,9 +81,9 @@ export class PeakRss {
     return this;
   }
 
-  /** The peak so far, bytes; stops sampling. */
-  stop(): number {
+  /** The peaks so far (see memoryOf), bytes; stops sampling. */
+  stop(): { rss: number; charged: number } {
     void this.thread?.terminate();
-    return this.peak[0] as number;
+    return { rss: this.peak[0] as number, charged: this.peak[1] as number };
   }
 }
