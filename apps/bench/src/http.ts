@@ -11,16 +11,18 @@ export async function uploadPdf(base: string, file: string, bytes = fs.readFileS
   return ((await res.json()) as { id: string }).id;
 }
 
-/** One GET on a kept-alive connection; resolves with the status once the whole body has arrived. */
-function get(url: string, agent: http.Agent): Promise<number> {
+/** One request on a kept-alive connection (a GET, or a POST of `body`); resolves with the status once the whole
+ * answer has arrived. */
+function send(url: string, agent: http.Agent, body?: { data: Buffer; contentType: string }): Promise<number> {
   return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent }, (res) => {
-        res.on("data", () => undefined);
-        res.on("end", () => resolve(res.statusCode ?? 0));
-        res.on("error", reject);
-      })
-      .on("error", reject);
+    const headers = body ? { "content-type": body.contentType, "content-length": body.data.length } : {};
+    const req = http.request(url, { method: body ? "POST" : "GET", agent, headers }, (res) => {
+      res.on("data", () => undefined);
+      res.on("end", () => resolve(res.statusCode ?? 0));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(body?.data);
   });
 }
 
@@ -32,11 +34,11 @@ function get(url: string, agent: http.Agent): Promise<number> {
 export async function timedGets(url: string, count: number): Promise<number[]> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
-    await get(url, agent);
+    await send(url, agent);
     const out: number[] = [];
     for (let i = 0; i < count; i++) {
       const t0 = performance.now();
-      const status = await get(url, agent);
+      const status = await send(url, agent);
       out.push(performance.now() - t0);
       if (status !== 200) throw new Error(`GET ${url}: ${status}`);
     }
@@ -47,24 +49,11 @@ export async function timedGets(url: string, count: number): Promise<number[]> {
 }
 
 /** A multipart/form-data body with one `file` field, encoded once. */
-function multipartBody(file: string, bytes: Buffer): { body: Buffer; contentType: string } {
+function multipartBody(file: string, bytes: Buffer): { data: Buffer; contentType: string } {
   const boundary = `pagewise-bench-${Date.now().toString(36)}`;
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${path.basename(file)}"\r\nContent-Type: application/pdf\r\n\r\n`;
-  const body = Buffer.concat([Buffer.from(head), bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]);
-  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
-}
-
-/** POSTs a prepared body on a kept-alive connection; resolves with the status once the answer has arrived. */
-function post(url: string, agent: http.Agent, body: Buffer, contentType: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: "POST", agent, headers: { "content-type": contentType, "content-length": body.length } }, (res) => {
-      res.on("data", () => undefined);
-      res.on("end", () => resolve(res.statusCode ?? 0));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
+  const data = Buffer.concat([Buffer.from(head), bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]);
+  return { data, contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 /**
@@ -73,7 +62,7 @@ function post(url: string, agent: http.Agent, body: Buffer, contentType: string)
  * with a fresh FormData cost the client ~4 ms of CPU per upload, taken from the same two cores as the server.
  */
 export async function uploadRate(base: string, file: string, total: number, concurrency: number): Promise<number> {
-  const { body, contentType } = multipartBody(file, fs.readFileSync(file));
+  const body = multipartBody(file, fs.readFileSync(file));
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const url = `${base}/api/documents`;
   let next = 0;
@@ -83,7 +72,7 @@ export async function uploadRate(base: string, file: string, total: number, conc
       Array.from({ length: concurrency }, async () => {
         while (next < total) {
           next += 1;
-          const status = await post(url, agent, body, contentType);
+          const status = await send(url, agent, body);
           if (status !== 202) throw new Error(`upload answered ${status}`);
         }
       }),
