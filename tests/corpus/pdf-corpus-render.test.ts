@@ -45,6 +45,17 @@ describe("openPdf + renderPage on the corpus", () => {
       expect(() => page.image()).toThrow(/released/);
     }));
 
+  it("release() during a PNG encode leaves the encode whole (the raster is freed only after it)", () =>
+    withDoc("text-1p-pdflatex", async (doc) => {
+      const page = await doc.renderPage(1, limits);
+      const encoding = page.toPng();
+      page.release();
+      const png = await encoding;
+      // IHDR: width and height, big-endian, at bytes 16 and 20.
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1240, 1754]);
+      expect(() => page.image()).toThrow(/released/);
+    }));
+
   it("comes out upright for /Rotate 90, 180, 270, 0: width and height swap for 90 and 270", () =>
     withDoc("rotated-arabic-4p", async (doc) => {
       const pages = [];

@@ -2,7 +2,7 @@ import { PermanentFailure } from "@pagewise/core";
 import type { PDFDocumentProxy, PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { invertAffine } from "./affine";
 import { renderScale, pixelSize, type RenderLimits } from "./render-scale";
-import { CanvasPage, type RenderedPage } from "./rendered-page";
+import { CanvasPage, freeCanvas, type RenderedPage } from "./rendered-page";
 import { textItemBoxes, type TextBox } from "./text-boxes";
 
 type RenderCanvas = Parameters<PDFPageProxy["render"]>[0]["canvas"];
@@ -45,8 +45,13 @@ export class PdfjsDocument implements PdfDocument {
       const context = canvas.getContext("2d");
       context.fillStyle = "#ffffff";
       context.fillRect(0, 0, width, height);
-      // napi-rs canvas types are not the DOM's; pdf.js only needs the 2D context API, which it implements.
-      await page.render({ canvas: canvas as unknown as RenderCanvas, viewport }).promise;
+      try {
+        // napi-rs canvas types are not the DOM's; pdf.js only needs the 2D context API, which it implements.
+        await page.render({ canvas: canvas as unknown as RenderCanvas, viewport }).promise;
+      } catch (error) {
+        freeCanvas(canvas);
+        throw error;
+      }
       const rendered = new CanvasPage(page, canvas, {
         number: pageNumber,
         scale,

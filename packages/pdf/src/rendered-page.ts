@@ -39,6 +39,17 @@ const STROKE = "rgba(255, 64, 0, 0.8)";
  */
 let scratch: Canvas | undefined;
 
+/**
+ * Frees a canvas' raster and recorded drawing now, as pdf.js does with its own canvases: V8 does not know how much
+ * native memory a canvas holds, so a dropped one waits for a major collection. Measured on the 36-page manual: the
+ * compute child's peak RSS 333–351 MB without, 318–339 MB with (1 × 1), at the same speed.
+ */
+export function freeCanvas(canvas: Pick<Canvas, "width" | "height">): void {
+  // 1 × 1, not 0 × 0: @napi-rs/canvas turns a zero size into 350 × 150.
+  canvas.width = 1;
+  canvas.height = 1;
+}
+
 function scratchCanvas(like: Canvas, width: number, height: number): Canvas {
   // A canvas of the same class as the page's, without importing @napi-rs/canvas here at load time.
   scratch ??= new (like.constructor as new (width: number, height: number) => Canvas)(width, height);
@@ -55,6 +66,8 @@ export class CanvasPage implements RenderedPage {
   readonly rotation: number;
   readonly pdfTransform: Affine;
   private canvas: Canvas | undefined;
+  /** The last toPng(), while it may still be running. */
+  private encoding: Promise<Buffer> | undefined;
 
   constructor(
     private readonly page: PDFPageProxy,
@@ -105,7 +118,9 @@ export class CanvasPage implements RenderedPage {
   }
 
   toPng(): Promise<Buffer> {
-    return this.live().encode("png");
+    const encoding = this.live().encode("png");
+    this.encoding = encoding;
+    return encoding;
   }
 
   get released(): boolean {
@@ -113,9 +128,15 @@ export class CanvasPage implements RenderedPage {
   }
 
   release(): void {
-    if (!this.canvas) return;
+    const canvas = this.canvas;
+    if (!canvas) return;
     this.canvas = undefined;
     this.page.cleanup();
+    // Skia encodes on libuv's pool: never resize a canvas under an encoder that is still reading it.
+    const encoding = this.encoding;
+    this.encoding = undefined;
+    if (encoding) void encoding.then(() => freeCanvas(canvas), () => freeCanvas(canvas));
+    else freeCanvas(canvas);
   }
 
   private live(): Canvas {
