@@ -66,8 +66,8 @@ export class CanvasPage implements RenderedPage {
   readonly rotation: number;
   readonly pdfTransform: Affine;
   private canvas: Canvas | undefined;
-  /** The last toPng(), while it may still be running. */
-  private encoding: Promise<Buffer> | undefined;
+  /** Settles once every toPng() started so far has finished. */
+  private encodings: Promise<unknown> | undefined;
 
   constructor(
     private readonly page: PDFPageProxy,
@@ -119,7 +119,7 @@ export class CanvasPage implements RenderedPage {
 
   toPng(): Promise<Buffer> {
     const encoding = this.live().encode("png");
-    this.encoding = encoding;
+    this.encodings = Promise.allSettled([this.encodings, encoding]);
     return encoding;
   }
 
@@ -133,9 +133,9 @@ export class CanvasPage implements RenderedPage {
     this.canvas = undefined;
     this.page.cleanup();
     // Skia encodes on libuv's pool: never resize a canvas under an encoder that is still reading it.
-    const encoding = this.encoding;
-    this.encoding = undefined;
-    if (encoding) void encoding.then(() => freeCanvas(canvas), () => freeCanvas(canvas));
+    const encodings = this.encodings;
+    this.encodings = undefined;
+    if (encodings) void encodings.then(() => freeCanvas(canvas));
     else freeCanvas(canvas);
   }
 
