@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { pageResultSchema } from "@pagewise/core";
+import { pageResultSchema } from "@pagewise/web/api-schemas";
 import { corpusFile, repoRoot } from "../support/services";
 
 const run = promisify(execFile);

@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { pageResultSchema } from "@pagewise/core";
+import { pageResultSchema } from "@pagewise/web/api-schemas";
 import { startStack, type Stack } from "../support/stack";
 import { corpusFile, waitForJob } from "../support/services";
 

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { pageResultSchema } from "@pagewise/core";
+import { pageResultSchema } from "@pagewise/web/api-schemas";
 import { corpusEntry } from "../support/corpus";
 import type { Service } from "../support/processes";
 import { startStack, type Stack } from "../support/stack";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { detectionSchema, pageResultSchema } from "@pagewise/core";
+import type { Detection, PageResult } from "@pagewise/core";
 
 /**
  * The API's request and response shapes, in one place: routes validate requests with them, tests parse real
@@ -7,6 +7,38 @@ import { detectionSchema, pageResultSchema } from "@pagewise/core";
  * description cannot drift from the code. Schemas with an `id` in `apiRegistry` become components.
  */
 export const apiRegistry = z.registry<{ id: string; description?: string }>();
+
+// ---- results (what the worker stores per page) ---------------------------------------------------------------
+
+const box = z.tuple([z.number(), z.number(), z.number(), z.number()]);
+const polygon = z.array(z.tuple([z.number(), z.number()]));
+
+/** One detection: @pagewise/core's `Detection`, validated. */
+export const detectionSchema = z.object({
+  box,
+  polygon,
+  score: z.number(),
+  label: z.string(),
+  pdf: z.object({ box, polygon }).optional(),
+  text: z.string().optional(),
+  textScore: z.number().optional(),
+});
+
+/** documents/{id}/pages/{n}.json: @pagewise/core's `PageResult`, validated. */
+export const pageResultSchema = z.object({
+  number: z.number().int().min(1),
+  width: z.number().int().min(1),
+  height: z.number().int().min(1),
+  scale: z.number().positive(),
+  rotation: z.number().int(),
+  detector: z.string(),
+  detections: z.array(detectionSchema),
+});
+
+/** Compile-time proof that the schemas describe exactly the types the worker writes: a field added to one side only fails the build. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+export type ResultSchemasMatchCore = Holds<Same<z.infer<typeof detectionSchema>, Detection>> | Holds<Same<z.infer<typeof pageResultSchema>, PageResult>>;
 
 // ---- requests -----------------------------------------------------------------------------------------------
 

@@ -1,36 +1,35 @@
-import { z } from "zod";
-
-const box = z.tuple([z.number(), z.number(), z.number(), z.number()]);
-const polygon = z.array(z.tuple([z.number(), z.number()]));
-
 /**
  * One detection in the page image's pixel coordinates: box = [x0, y0, x1, y1], polygon = clockwise points.
  * `pdf` is the same region in PDF user-space points (origin and /Rotate undone: y grows upwards, as in the PDF),
  * `text`/`textScore` are the recognised text and its confidence when the document asked for OCR.
+ *
+ * Plain types, no zod: the compute child imports @pagewise/core and has no use for a validator (zod is ~7 MB of its
+ * memory). The web's zod schemas for the same shapes (apps/web/src/api-schemas.ts) are checked against these types
+ * at compile time.
  */
-export const detectionSchema = z.object({
-  box,
-  polygon,
-  score: z.number(),
-  label: z.string(),
-  pdf: z.object({ box, polygon }).optional(),
-  text: z.string().optional(),
-  textScore: z.number().optional(),
-});
-export type Detection = z.infer<typeof detectionSchema>;
+export interface Detection {
+  box: [number, number, number, number];
+  polygon: Array<[number, number]>;
+  score: number;
+  label: string;
+  pdf?: { box: [number, number, number, number]; polygon: Array<[number, number]> };
+  text?: string;
+  textScore?: number;
+}
 
 /**
  * What the worker stores as documents/{id}/pages/{n}.json and the API serves for a page.
  * `scale` is image pixels per PDF point; a pixel (x, y) is at (x / scale, y / scale) points from the top-left of
  * the page as displayed (after /Rotate). Each detection's `pdf` field gives PDF user-space coordinates directly.
  */
-export const pageResultSchema = z.object({
-  number: z.number().int().min(1),
-  width: z.number().int().min(1),
-  height: z.number().int().min(1),
-  scale: z.number().positive(),
-  rotation: z.number().int(),
-  detector: z.string(),
-  detections: z.array(detectionSchema),
-});
-export type PageResult = z.infer<typeof pageResultSchema>;
+export interface PageResult {
+  /** From 1. */
+  number: number;
+  width: number;
+  height: number;
+  scale: number;
+  /** The page's /Rotate in degrees. */
+  rotation: number;
+  detector: string;
+  detections: Detection[];
+}

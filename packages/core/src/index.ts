@@ -3,7 +3,6 @@ export type { FailureCode } from "./failures";
 export { sniffPdf, SNIFF_BYTES } from "./sniff";
 export type { Sniffed } from "./sniff";
 export { storageKeys } from "./keys";
-export { detectionSchema, pageResultSchema } from "./detections";
 export type { Detection, PageResult } from "./detections";
 export { describeUnreachable } from "./unreachable";
 export type { RgbaImage } from "./image";

@@ -1,8 +1,9 @@
 import { Router, type Response } from "express";
 import { z } from "zod";
-import { pageResultSchema, type PageResult } from "@pagewise/core";
+import type { PageResult } from "@pagewise/core";
 import type { DocumentWithPages, Page } from "@pagewise/db";
 import { ObjectNotFound, type ObjectStore } from "@pagewise/storage";
+import { pageResultSchema } from "../api-schemas";
 import type { WebDeps } from "../deps";
 import { CocoCategories, pageAnnotations, type CocoImage } from "../export/coco";
 import { HttpError, notFound } from "../http-error";
