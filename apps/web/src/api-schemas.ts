@@ -35,10 +35,15 @@ export const pageResultSchema = z.object({
   detections: z.array(detectionSchema),
 });
 
-/** Compile-time proof that the schemas describe exactly the types the worker writes: a field added to one side only fails the build. */
+/**
+ * Compile-time proof that the schemas describe exactly the types the worker writes: a field added to one side only
+ * fails the build.
+ */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Holds<T extends true> = T;
-export type ResultSchemasMatchCore = Holds<Same<z.infer<typeof detectionSchema>, Detection>> | Holds<Same<z.infer<typeof pageResultSchema>, PageResult>>;
+export type ResultSchemasMatchCore =
+  | Holds<Same<z.infer<typeof detectionSchema>, Detection>>
+  | Holds<Same<z.infer<typeof pageResultSchema>, PageResult>>;
 
 // ---- requests -----------------------------------------------------------------------------------------------
 
