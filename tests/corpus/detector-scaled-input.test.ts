@@ -3,12 +3,12 @@ import path from "node:path";
 import { createDetector } from "@pagewise/detector";
 import { openPdf } from "@pagewise/pdf";
 import { iou } from "../../packages/detector/src/yolo/decode";
+import { corpusDir } from "../support/services";
 
 /**
  * The pipeline gives the detector a page scaled by Skia (RenderedPage.scaledImage) instead of scaling the full page
  * in JavaScript the way PaddleOCR does (OpenCV INTER_LINEAR). Both must give the same detections.
  */
-const corpus = path.resolve(__dirname, "../../../shared/corpus");
 const limits = { dpi: 150, maxPixels: 20_000_000 };
 const detector = createDetector("ppocr-det", { threads: 1, maxSide: 960 });
 
@@ -23,7 +23,7 @@ describe("ppocr-det on a Skia-scaled page against PaddleOCR's own resizing (150 
     ["slides-beamer-conference-talk", 2],
     ["scanned-book-page", 1],
   ])("%s page %i: the same boxes either way", async (name, pageNumber) => {
-    const doc = await openPdf(new Uint8Array(fs.readFileSync(path.join(corpus, `${name}.pdf`))), { maxPages: 100 });
+    const doc = await openPdf(new Uint8Array(fs.readFileSync(path.join(corpusDir, `${name}.pdf`))), { maxPages: 100 });
     try {
       const page = await doc.renderPage(pageNumber, limits);
       const size = detector.inputSize?.(page.width, page.height);

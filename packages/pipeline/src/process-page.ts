@@ -36,11 +36,13 @@ export async function processPage(pdf: PdfDocument, work: PageWork): Promise<Pag
   try {
     const t1 = performance.now();
     // The detector's input is scaled by Skia where the adapter says what size it takes; boxes come back in page pixels.
+    // Without an input size the adapter scales the full page itself; that copy then serves OCR too.
     const inputSize = work.detector.inputSize?.(page.width, page.height);
+    const full = inputSize ? undefined : page.image();
     let detections = inputSize
       ? await work.detector.detect(page.scaledImage(inputSize.width, inputSize.height), { width: page.width, height: page.height })
-      : await work.detector.detect(page.image());
-    if (work.recognizer && detections.length > 0) detections = await recognizeText(page.image(), detections, await work.recognizer());
+      : await work.detector.detect(full!);
+    if (work.recognizer && detections.length > 0) detections = await recognizeText(full ?? page.image(), detections, await work.recognizer());
     detections = detections.map((d) => ({ ...d, pdf: pdfRegion(d, page.pdfTransform) }));
     const t2 = performance.now();
     page.annotate(detections);
