@@ -36,6 +36,17 @@ module.exports = tseslint.config(
     },
   },
   {
+    // The worker process writes with pg alone (@pagewise/db/progress): Prisma's client and its WebAssembly compiler
+    // would cost it ~24 MB of a dyno it shares with the compute child. Types from the main entry are fine.
+    files: ["apps/worker/src/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        { paths: [{ name: "@pagewise/db", message: "The worker imports @pagewise/db/progress (no Prisma client).", allowTypeImports: true }, { name: "@prisma/client", message: "The worker never loads Prisma's client." }] },
+      ],
+    },
+  },
+  {
     // The browser page: browser globals, never Node's.
     files: ["apps/ui/src/**/*.ts"],
     languageOptions: { globals: { ...globals.browser } },

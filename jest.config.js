@@ -10,6 +10,7 @@ const shared = {
   moduleFileExtensions: ["ts", "js", "mjs", "json", "node"],
   moduleNameMapper: {
     "^@pagewise/(config|logger|db|queue|storage|detector|pdf|pipeline|core|metrics)$": "<rootDir>/packages/$1/src/index.ts",
+    "^@pagewise/db/progress$": "<rootDir>/packages/db/src/progress.ts",
     "^@pagewise/web/(.*)$": "<rootDir>/apps/web/src/$1",
     "^@pagewise/worker/(.*)$": "<rootDir>/apps/worker/src/$1",
     "^@pagewise/ui/(.*)$": "<rootDir>/apps/ui/src/$1",

@@ -12,7 +12,9 @@ import { waitForJob } from "../support/services";
  * corpus PDFs uploaded over HTTP, waiting on BullMQ events (never sleeps) with a deadline.
  */
 describe("upload → queue → worker → S3 → status (real processes)", () => {
-  const modulesFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pw-e2e-")), "web-modules.txt");
+  const modulesDir = fs.mkdtempSync(path.join(os.tmpdir(), "pw-e2e-"));
+  const modulesFile = path.join(modulesDir, "web-modules.txt");
+  const recordModules = ["-r", path.join(__dirname, "../support/record-modules.js")];
   let stack: Stack;
   let web: Service;
   let worker: Service;
@@ -20,8 +22,8 @@ describe("upload → queue → worker → S3 → status (real processes)", () =>
   beforeAll(async () => {
     stack = await startStack("e2e");
     [web, worker] = await Promise.all([
-      stack.startWeb({ RECORD_MODULES_FILE: modulesFile }, ["-r", path.join(__dirname, "../support/record-modules.js")]),
-      stack.startWorker(),
+      stack.startWeb({ RECORD_MODULES_FILE: modulesFile }, recordModules),
+      stack.startWorker({ RECORD_MODULES_FILE: path.join(modulesDir, "worker-%p.txt") }, recordModules),
     ]);
   }, 60_000);
 
@@ -117,4 +119,12 @@ describe("upload → queue → worker → S3 → status (real processes)", () =>
     expect(loaded.some((m) => m.includes("/apps/web/dist/"))).toBe(true);
     expect(loaded.filter((m) => /onnxruntime|@napi-rs[\\/]canvas|pdfjs-dist|packages[\\/](detector|pdf)[\\/]/.test(m))).toEqual([]);
   }, 70_000);
+
+  it("the worker process wrote every document through pg and never loaded Prisma's client (it shares the dyno with the compute child)", () => {
+    // Runs after the SIGTERM above, which made the worker write the modules it loaded.
+    const loaded = fs.readFileSync(path.join(modulesDir, `worker-${worker.child.pid}.txt`), "utf8").split("\n");
+    expect(loaded.some((m) => m.includes("/apps/worker/dist/main.js"))).toBe(true);
+    expect(loaded.some((m) => /node_modules[\\/]pg[\\/]/.test(m))).toBe(true);
+    expect(loaded.filter((m) => /@prisma[\\/]|generated[\\/]prisma[\\/](client|internal)/.test(m))).toEqual([]);
+  });
 });

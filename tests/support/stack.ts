@@ -14,7 +14,7 @@ export interface Stack {
   base: string;
   s3: Awaited<ReturnType<typeof startS3Server>>;
   startWeb(extra?: NodeJS.ProcessEnv, nodeArgs?: string[]): Promise<Service>;
-  startWorker(extra?: NodeJS.ProcessEnv): Promise<Service>;
+  startWorker(extra?: NodeJS.ProcessEnv, nodeArgs?: string[]): Promise<Service>;
   upload(file: string, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, unknown>; location: string | null }>;
   get<T = Record<string, unknown>>(url: string): Promise<T>;
   post(url: string): Promise<{ status: number; body: Record<string, unknown> }>;
@@ -52,8 +52,8 @@ export async function startStack(label: string, overrides: NodeJS.ProcessEnv = {
       await web.waitForLine(/web listening/, 30_000);
       return web;
     },
-    async startWorker(extra = {}) {
-      const worker = startService("apps/worker/dist/main.js", { ...env, ...extra });
+    async startWorker(extra = {}, nodeArgs = []) {
+      const worker = startService("apps/worker/dist/main.js", { ...env, ...extra }, nodeArgs);
       services.push(worker);
       await worker.waitForLine(/worker started/, 30_000);
       return worker;

@@ -1,6 +1,6 @@
 import { UnrecoverableError, WaitingError, type Job } from "bullmq";
 import { isPermanentFailure } from "@pagewise/core";
-import type { DocumentRepository } from "@pagewise/db";
+import type { DocumentProgress } from "@pagewise/db/progress";
 import type { Logger } from "@pagewise/logger";
 import type { JobName } from "@pagewise/queue";
 import type { ObjectStore } from "@pagewise/storage";
@@ -12,7 +12,7 @@ import { Interrupted } from "./process-document/interrupted";
 import { processDocument } from "./process-document/run";
 
 export interface DocumentHandlerDeps {
-  documents: DocumentRepository;
+  documents: DocumentProgress;
   store: ObjectStore;
   compute: ComputePool;
   detectorId: string;

@@ -1,6 +1,6 @@
 import type { Job } from "bullmq";
 import { failureMessages } from "@pagewise/core";
-import type { DocumentRepository } from "@pagewise/db";
+import type { DocumentProgress } from "@pagewise/db/progress";
 import type { Logger } from "@pagewise/logger";
 import { JobName } from "@pagewise/queue";
 
@@ -9,7 +9,7 @@ import { JobName } from "@pagewise/queue";
  * failed, even when the processor never ran: stalls are detected by whichever worker notices. Permanent failures
  * were already marked with their own code; markFailed leaves finished documents alone.
  */
-export function recordFinalFailure(documents: DocumentRepository, log: Logger, job: Job | undefined, error: Error): void {
+export function recordFinalFailure(documents: DocumentProgress, log: Logger, job: Job | undefined, error: Error): void {
   if (!job || job.name !== JobName.ProcessDocument) return;
   void (async () => {
     if ((await job.getState()) !== "failed") return; // a retry is scheduled

@@ -1,12 +1,12 @@
 import type { Queue } from "bullmq";
 import { failureMessages } from "@pagewise/core";
-import type { DocumentRepository } from "@pagewise/db";
+import type { DocumentProgress } from "@pagewise/db/progress";
 import type { Logger } from "@pagewise/logger";
 import type { DocumentQueue, JobName } from "@pagewise/queue";
 import type { JobHandler } from "./handlers";
 
 export interface HousekeepingDeps {
-  documents: DocumentRepository;
+  documents: DocumentProgress;
   queue: DocumentQueue;
   log: Logger;
   /** Unfinished documents untouched for this long are checked against Redis. */

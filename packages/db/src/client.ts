@@ -1,6 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import pg from "pg";
-import { pgConnectionString, type PgTlsOptions } from "./connection";
+import type pg from "pg";
+import type { PgTlsOptions } from "./connection";
+import { closePool, createPool } from "./pool";
 import { PrismaClient } from "./generated/prisma/client";
 
 export type Db = PrismaClient;
@@ -14,8 +15,7 @@ const pools = new WeakMap<Db, pg.Pool>();
  * (see pgConnectionString).
  */
 export function createDb(databaseUrl: string, poolSize = 5, tls?: PgTlsOptions): Db {
-  const connectionString = pgConnectionString(databaseUrl, tls);
-  const pool = new pg.Pool({ connectionString, max: poolSize, connectionTimeoutMillis: 5000 });
+  const pool = createPool(databaseUrl, poolSize, tls);
   const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   pools.set(db, pool);
   return db;
@@ -33,5 +33,5 @@ export function poolOf(db: Db): pg.Pool | undefined {
 export async function closeDb(db: Db): Promise<void> {
   await db.$disconnect();
   const pool = pools.get(db);
-  if (pool && !pool.ending && !pool.ended) await pool.end();
+  if (pool) await closePool(pool);
 }

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { DocumentWithPages } from "./documents";
+import type { DocumentWithPages } from "./document-types";
 
 /*
  * The status read (a document and its pages) in SQL over pg, bypassing Prisma's query interpreter.
@@ -11,11 +11,13 @@ import type { DocumentWithPages } from "./documents";
  * (timestamptz -> Date, float8 -> number, int4 -> number); a test compares the result with Prisma's, field by field,
  * so a column added to the schema and not here fails it.
  */
-const documentSql = `SELECT id, title, filename, status, source_key AS "sourceKey", source_bytes AS "sourceBytes",
+/** The documents table's columns under the Prisma model's field names (also what document-progress.ts returns). */
+export const documentColumns = `id, title, filename, status, source_key AS "sourceKey", source_bytes AS "sourceBytes",
   page_count AS "pageCount", pages_done AS "pagesDone", error_code AS "errorCode", error_message AS "errorMessage",
   detector, ocr, attempts, idempotency_key AS "idempotencyKey", created_at AS "createdAt", started_at AS "startedAt",
-  finished_at AS "finishedAt", updated_at AS "updatedAt"
-  FROM documents WHERE id = $1`;
+  finished_at AS "finishedAt", updated_at AS "updatedAt"`;
+
+const documentSql = `SELECT ${documentColumns} FROM documents WHERE id = $1`;
 
 const pagesSql = `SELECT document_id AS "documentId", number, width, height, scale, detection_count AS "detectionCount",
   image_key AS "imageKey", json_key AS "jsonKey", render_ms AS "renderMs", inference_ms AS "inferenceMs",

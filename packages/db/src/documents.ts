@@ -1,44 +1,30 @@
 import { poolOf, type Db } from "./client";
-import { readDocumentWithPages } from "./document-read";
-import { DocumentStatus, type Document, type Page } from "./generated/prisma/client";
+import { PgDocumentProgress, type DocumentProgress } from "./document-progress";
+import { DocumentStatus, type Document, type DocumentWithPages, type NewDocument, type Page, type PageRecord } from "./document-types";
 
-export { DocumentStatus };
-export type { Document, Page };
-export type DocumentWithPages = Document & { pages: Page[] };
-
-export const terminalStatuses: readonly DocumentStatus[] = [
-  DocumentStatus.succeeded,
-  DocumentStatus.failed,
-  DocumentStatus.cancelled,
-];
-
-export interface NewDocument {
-  id: string;
-  title: string;
-  filename: string;
-  sourceKey: string;
-  sourceBytes: number;
-  idempotencyKey?: string;
-  /** Recognise the text of each text detection (default false). */
-  ocr?: boolean;
-}
-
-export interface PageRecord {
-  number: number;
-  width: number;
-  height: number;
-  scale: number;
-  detectionCount: number;
-  imageKey: string;
-  jsonKey: string;
-  timings?: { renderMs: number; inferenceMs: number; annotateMs: number; uploadMs: number };
-}
+export { DocumentStatus, terminalStatuses } from "./document-types";
+export type { Document, DocumentWithPages, NewDocument, Page, PageRecord } from "./document-types";
 
 export type CancelResult = "cancelled" | "already_cancelled" | "finished" | "not_found";
 
-/** Every write to a Document goes through here, so the status rules live in one place. */
-export class DocumentRepository {
-  constructor(private readonly db: Db) {}
+/**
+ * The web's view of documents, on Prisma. The worker's transitions (claim, pages, the end states, housekeeping's
+ * scan, the status read) are PgDocumentProgress's, in SQL over the same pool; the methods of the same names here
+ * delegate to it, so each status rule is written once.
+ */
+export class DocumentRepository implements DocumentProgress {
+  private readonly sql: PgDocumentProgress | undefined;
+
+  constructor(private readonly db: Db) {
+    const pool = poolOf(db);
+    this.sql = pool && new PgDocumentProgress(pool);
+  }
+
+  /** The SQL half; a repository on a transaction's client has none (it only creates documents). */
+  private get progress(): PgDocumentProgress {
+    if (!this.sql) throw new Error("this DocumentRepository has no pg pool (a transaction's client): use one made by createDb");
+    return this.sql;
+  }
 
   create(input: NewDocument): Promise<Document> {
     return this.db.document.create({ data: { ...input, status: DocumentStatus.queued } });
@@ -46,9 +32,7 @@ export class DocumentRepository {
 
   /** The document and its pages (in order). In SQL over the client's pool where it has one (document-read.ts). */
   find(id: string): Promise<DocumentWithPages | null> {
-    const pool = poolOf(this.db);
-    if (pool) return readDocumentWithPages(pool, id);
-    return this.findThroughPrisma(id);
+    return this.sql ? this.sql.find(id) : this.findThroughPrisma(id);
   }
 
   /** The same read through Prisma: inside a transaction, and as the reference the SQL read is tested against. */
@@ -60,8 +44,8 @@ export class DocumentRepository {
     return this.db.document.findUnique({ where: { idempotencyKey } });
   }
 
-  async statusOf(id: string): Promise<DocumentStatus | undefined> {
-    return (await this.db.document.findUnique({ where: { id }, select: { status: true } }))?.status;
+  statusOf(id: string): Promise<DocumentStatus | undefined> {
+    return this.progress.statusOf(id);
   }
 
   findPage(documentId: string, number: number): Promise<Page | null> {
@@ -84,57 +68,24 @@ export class DocumentRepository {
     });
   }
 
-  /**
-   * queued|processing → processing. Returns null when the document is finished or cancelled (nothing to do),
-   * so a re-delivered job for a finished document is a no-op.
-   */
-  async claim(id: string, detector: string): Promise<Document | null> {
-    const now = new Date();
-    const claimed = await this.db.document.updateMany({
-      where: { id, status: { in: [DocumentStatus.queued, DocumentStatus.processing] } },
-      data: { status: DocumentStatus.processing, detector, attempts: { increment: 1 } },
-    });
-    if (claimed.count === 0) return null;
-    await this.db.document.updateMany({ where: { id, startedAt: null }, data: { startedAt: now } });
-    return this.db.document.findUnique({ where: { id } });
+  claim(id: string, detector: string): Promise<Document | null> {
+    return this.progress.claim(id, detector);
   }
 
-  async setPageCount(id: string, pageCount: number): Promise<void> {
-    await this.db.document.update({ where: { id }, data: { pageCount } });
+  setPageCount(id: string, pageCount: number): Promise<void> {
+    return this.progress.setPageCount(id, pageCount);
   }
 
-  /** Upsert the page (re-delivery never duplicates) and advance pagesDone; it never goes backwards. */
-  async recordPage(documentId: string, page: PageRecord): Promise<void> {
-    const { timings, ...fields } = page;
-    const row = { ...fields, ...timings };
-    await this.db.$transaction([
-      this.db.page.upsert({
-        where: { documentId_number: { documentId, number: page.number } },
-        create: { documentId, ...row },
-        update: row,
-      }),
-      this.db.document.updateMany({
-        where: { id: documentId, pagesDone: { lt: page.number } },
-        data: { pagesDone: page.number },
-      }),
-    ]);
+  recordPage(documentId: string, page: PageRecord): Promise<void> {
+    return this.progress.recordPage(documentId, page);
   }
 
-  async markSucceeded(id: string): Promise<boolean> {
-    const r = await this.db.document.updateMany({
-      where: { id, status: DocumentStatus.processing },
-      data: { status: DocumentStatus.succeeded, finishedAt: new Date(), errorCode: null, errorMessage: null },
-    });
-    return r.count === 1;
+  markSucceeded(id: string): Promise<boolean> {
+    return this.progress.markSucceeded(id);
   }
 
-  /** Terminal failure with a short machine-readable code. Succeeded or cancelled documents stay as they are. */
-  async markFailed(id: string, code: string, message: string): Promise<boolean> {
-    const r = await this.db.document.updateMany({
-      where: { id, status: { in: [DocumentStatus.queued, DocumentStatus.processing] } },
-      data: { status: DocumentStatus.failed, errorCode: code, errorMessage: message, finishedAt: new Date() },
-    });
-    return r.count === 1;
+  markFailed(id: string, code: string, message: string): Promise<boolean> {
+    return this.progress.markFailed(id, code, message);
   }
 
   /**
@@ -161,16 +112,7 @@ export class DocumentRepository {
     return r.count === 1;
   }
 
-  /** Unfinished documents not touched for `olderThanMs`: candidates for re-queueing when their job vanished. */
   unfinishedOlderThan(olderThanMs: number, limit: number): Promise<Pick<Document, "id" | "status">[]> {
-    return this.db.document.findMany({
-      where: {
-        status: { in: [DocumentStatus.queued, DocumentStatus.processing] },
-        updatedAt: { lt: new Date(Date.now() - olderThanMs) },
-      },
-      select: { id: true, status: true },
-      orderBy: { updatedAt: "asc" },
-      take: limit,
-    });
+    return this.progress.unfinishedOlderThan(olderThanMs, limit);
   }
 }

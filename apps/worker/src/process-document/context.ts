@@ -1,4 +1,4 @@
-import type { DocumentRepository } from "@pagewise/db";
+import type { DocumentProgress } from "@pagewise/db/progress";
 import type { Logger } from "@pagewise/logger";
 import type { RenderLimits } from "@pagewise/pdf";
 import type { ObjectStore } from "@pagewise/storage";
@@ -24,7 +24,7 @@ export interface PageDone {
 /** Everything a step may use. Steps get ids and services, never a whole world. */
 export interface PipelineContext {
   documentId: string;
-  documents: DocumentRepository;
+  documents: DocumentProgress;
   store: ObjectStore;
   compute: ComputePool;
   detectorId: string;

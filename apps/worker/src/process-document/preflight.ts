@@ -3,7 +3,7 @@ import { createWriteStream } from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { PermanentFailure, SNIFF_BYTES, sniffPdf } from "@pagewise/core";
-import type { Document } from "@pagewise/db";
+import type { Document } from "@pagewise/db/progress";
 import { ObjectNotFound } from "@pagewise/storage";
 import type { PipelineContext } from "./context";
 

@@ -1,0 +1,36 @@
+// Runtime values only from the generated enums (plain objects); the model types are erased at compile time, so this
+// file loads nothing of Prisma's client.
+import { DocumentStatus } from "./generated/prisma/enums";
+import type { Document, Page } from "./generated/prisma/client";
+
+export { DocumentStatus };
+export type { Document, Page };
+export type DocumentWithPages = Document & { pages: Page[] };
+
+export const terminalStatuses: readonly DocumentStatus[] = [
+  DocumentStatus.succeeded,
+  DocumentStatus.failed,
+  DocumentStatus.cancelled,
+];
+
+export interface NewDocument {
+  id: string;
+  title: string;
+  filename: string;
+  sourceKey: string;
+  sourceBytes: number;
+  idempotencyKey?: string;
+  /** Recognise the text of each text detection (default false). */
+  ocr?: boolean;
+}
+
+export interface PageRecord {
+  number: number;
+  width: number;
+  height: number;
+  scale: number;
+  detectionCount: number;
+  imageKey: string;
+  jsonKey: string;
+  timings?: { renderMs: number; inferenceMs: number; annotateMs: number; uploadMs: number };
+}

@@ -1,0 +1,10 @@
+/**
+ * The worker's entry point to the database: the document progress writes in SQL, the pool and the migrations, and
+ * nothing that loads Prisma's client (types only). The web's entry point is the package's index.
+ */
+export { PgDocumentProgress } from "./document-progress";
+export type { DocumentProgress } from "./document-progress";
+export { createPool, closePool } from "./pool";
+export { prepareDatabase } from "./prepare";
+export { DocumentStatus, terminalStatuses } from "./document-types";
+export type { Document, Page, DocumentWithPages, PageRecord } from "./document-types";
