@@ -1,3 +1,4 @@
+import "./pg"; // first: pg loaded without its undici probe (pg.ts), before Prisma's adapter requires it
 import { PrismaPg } from "@prisma/adapter-pg";
 import type pg from "pg";
 import type { PgTlsOptions } from "./connection";

@@ -1,4 +1,4 @@
-import { Client } from "pg";
+import { pg } from "./pg";
 import { pgConnectionString, type PgTlsOptions } from "./connection";
 
 const INVALID_CATALOG_NAME = "3D000"; // "database … does not exist"
@@ -21,7 +21,7 @@ export async function ensureDatabase(databaseUrl: string, tls?: PgTlsOptions): P
 
   const admin = new URL(databaseUrl);
   admin.pathname = "/postgres";
-  const client = new Client({ connectionString: pgConnectionString(admin.toString(), tls) });
+  const client = new pg.Client({ connectionString: pgConnectionString(admin.toString(), tls) });
   await client.connect();
   try {
     await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
@@ -36,7 +36,7 @@ export async function ensureDatabase(databaseUrl: string, tls?: PgTlsOptions): P
 
 /** true when we can connect; false when Postgres says the database does not exist; other errors are thrown. */
 async function databaseExists(databaseUrl: string, tls?: PgTlsOptions): Promise<boolean> {
-  const client = new Client({ connectionString: pgConnectionString(databaseUrl, tls) });
+  const client = new pg.Client({ connectionString: pgConnectionString(databaseUrl, tls) });
   try {
     await client.connect();
     return true;

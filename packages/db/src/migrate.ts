@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { Client } from "pg";
+import { pg } from "./pg";
 import { pgConnectionString, type PgTlsOptions } from "./connection";
 
 /** Prisma's own advisory-lock key: our runner and `prisma migrate deploy` never run at the same time. */
@@ -29,7 +29,7 @@ export async function migrate(
     .filter((e) => e.isDirectory() && fs.existsSync(path.join(migrationsDir, e.name, "migration.sql")))
     .map((e) => e.name)
     .sort();
-  const client = new Client({ connectionString: pgConnectionString(databaseUrl, tls) });
+  const client = new pg.Client({ connectionString: pgConnectionString(databaseUrl, tls) });
   await client.connect();
   const result: MigrationResult = { applied: [], skipped: [] };
   try {
