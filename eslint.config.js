@@ -42,7 +42,12 @@ module.exports = tseslint.config(
     rules: {
       "@typescript-eslint/no-restricted-imports": [
         "error",
-        { paths: [{ name: "@pagewise/db", message: "The worker imports @pagewise/db/progress (no Prisma client).", allowTypeImports: true }, { name: "@prisma/client", message: "The worker never loads Prisma's client." }] },
+        {
+          paths: [
+            { name: "@pagewise/db", message: "The worker imports @pagewise/db/progress (no Prisma client).", allowTypeImports: true },
+            { name: "@prisma/client", message: "The worker never loads Prisma's client." },
+          ],
+        },
       ],
     },
   },
