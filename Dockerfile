@@ -1,6 +1,6 @@
 # Pagewise: one image for both process types.
 #   web (default):  node --max-semi-space-size=1 --liftoff-only apps/web/dist/main.js      (= npm run start:web; binds 0.0.0.0:$PORT)
-#   worker:         node --max-semi-space-size=1 --liftoff-only apps/worker/dist/main.js   (= npm run start:worker)
+#   worker:         node --max-semi-space-size=1 --lite-mode --no-expose-wasm apps/worker/dist/main.js   (= npm run start:worker)
 #   migrations:     npm run migrate                 (Heroku release phase, compose `migrate` service)
 # The processes are started with node, not npm: npm exits 143 on SIGTERM and does not wait for its child.
 ARG NODE_IMAGE=node:20-bookworm-slim

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { repoRoot } from "./services";
@@ -22,6 +23,14 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** The Node flags of an npm start script (`node [--flag …] script.js`), so tests run the processes as production does. */
+export function startScriptFlags(scriptName: "start:web" | "start:worker"): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { scripts: Record<string, string> };
+  const words = (pkg.scripts[scriptName] ?? "").trim().split(/\s+/);
+  if (words[0] !== "node") throw new Error(`${scriptName} does not start with node`);
+  return words.slice(1, -1);
 }
 
 /** Starts one of our compiled processes (apps/web/dist/main.js, apps/worker/dist/main.js) as a real OS process. */

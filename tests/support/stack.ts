@@ -1,11 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
-import { freePort, startService, type Service } from "./processes";
+import { freePort, startScriptFlags, startService, type Service } from "./processes";
 import { startS3Server } from "./s3-server";
 import { corpusFile, databaseUrl, obliterate, randomPrefix, redisUrl } from "./services";
 
 /**
- * Real processes for end-to-end and fault-injection tests: compiled web and workers on the test database,
+ * Real processes for end-to-end and fault-injection tests: compiled web and workers, started with the Node flags
+ * of their npm start scripts (as production starts them), on the test database,
  * Redis under a random prefix, and an S3 server of their own.
  */
 export interface Stack {
@@ -47,13 +48,13 @@ export async function startStack(label: string, overrides: NodeJS.ProcessEnv = {
     base,
     s3,
     async startWeb(extra = {}, nodeArgs = []) {
-      const web = startService("apps/web/dist/main.js", { ...env, PORT: String(port), HOST: "127.0.0.1", ...extra }, nodeArgs);
+      const web = startService("apps/web/dist/main.js", { ...env, PORT: String(port), HOST: "127.0.0.1", ...extra }, [...startScriptFlags("start:web"), ...nodeArgs]);
       services.push(web);
       await web.waitForLine(/web listening/, 30_000);
       return web;
     },
     async startWorker(extra = {}, nodeArgs = []) {
-      const worker = startService("apps/worker/dist/main.js", { ...env, ...extra }, nodeArgs);
+      const worker = startService("apps/worker/dist/main.js", { ...env, ...extra }, [...startScriptFlags("start:worker"), ...nodeArgs]);
       services.push(worker);
       await worker.waitForLine(/worker started/, 30_000);
       return worker;

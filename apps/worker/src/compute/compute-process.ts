@@ -34,6 +34,20 @@ function childEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   return { ...env, MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? "2" };
 }
 
+const PARENT_ONLY_FLAGS = new Set(["--lite-mode", "--no-expose-wasm", "--liftoff-only"]);
+
+/**
+ * The compute child's Node flags: the worker's own, but for those that would slow or break the child, plus a young
+ * generation of 2 MB. The worker runs with `--lite-mode` (no optimising compilers, lazily allocated feedback:
+ * −20 MB, README, Benchmarks), which turns WebAssembly off (`--no-expose-wasm` only silences V8's warning about it);
+ * `--liftoff-only` was its flag while it ran Prisma's WASM query compiler. The child needs both compilers: pdf.js
+ * decodes JPEG 2000 and colour profiles with WASM, and rendering and pre-processing are hot JavaScript loops.
+ * Each page allocates a few large short-lived arrays, and with Node's default 16 MB semi-spaces they linger.
+ */
+export function childExecArgv(parentExecArgv: readonly string[]): string[] {
+  return [...parentExecArgv.filter((flag) => !PARENT_ONLY_FLAGS.has(flag)), "--max-semi-space-size=2"];
+}
+
 /**
  * One compute child process. Every request has a deadline; past it the child is SIGKILLed (pdf.js or a native
  * decoder stuck on a hostile page cannot be interrupted any other way) and the request fails with ComputeTimeout.
@@ -52,13 +66,9 @@ export class ComputeProcess {
   private readonly ready: Promise<void>;
 
   constructor(config: ChildConfig, private readonly log: Logger, startupTimeoutMs = 120_000) {
-    // A small young generation: each page allocates a few large short-lived arrays, and with Node's default
-    // 16 MB semi-spaces they linger. Measured: lower RSS and slightly faster pages (see README, Benchmarks).
-    // `--liftoff-only` (the worker's flag, for Prisma's WASM query compiler) is not passed on: pdf.js decodes JPEG 2000
-    // and colour profiles with WASM, and there the optimising compiler pays.
     this.child = fork(CHILD_SCRIPT, [JSON.stringify(config)], {
       serialization: "advanced",
-      execArgv: [...process.execArgv.filter((flag) => flag !== "--liftoff-only"), "--max-semi-space-size=2"],
+      execArgv: childExecArgv(process.execArgv),
       env: childEnv(),
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });

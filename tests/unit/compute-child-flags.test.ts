@@ -1,0 +1,22 @@
+import { execFileSync } from "node:child_process";
+import { childExecArgv } from "../../apps/worker/src/compute/compute-process";
+import { startScriptFlags } from "../support/processes";
+
+const webAssemblyIn = (flags: string[]) =>
+  execFileSync(process.execPath, [...flags, "-p", "typeof WebAssembly"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+
+describe("the compute child's Node flags", () => {
+  it("drop the worker's lite-mode flags and keep the rest, with a 2 MB young generation", () => {
+    expect(childExecArgv(["--max-semi-space-size=1", "--lite-mode", "--no-expose-wasm", "--liftoff-only", "--inspect"])).toEqual([
+      "--max-semi-space-size=1",
+      "--inspect",
+      "--max-semi-space-size=2",
+    ]);
+  });
+
+  it("give the child WebAssembly (pdf.js decodes JPEG 2000 with it) although the worker, as start:worker runs it, has none", () => {
+    const workerFlags = startScriptFlags("start:worker");
+    expect(webAssemblyIn(workerFlags)).toBe("undefined");
+    expect(webAssemblyIn(childExecArgv(workerFlags))).toBe("object");
+  });
+});
