@@ -4,8 +4,8 @@ import type { Detection } from "@pagewise/core";
 import { createDetector } from "@pagewise/detector";
 import { openPdf } from "@pagewise/pdf";
 import { centreInside, overlaps } from "@pagewise/pipeline"; // the rule scripts/quality.js reports with
+import { corpusDir } from "../support/services";
 
-const corpus = path.resolve(__dirname, "../../../shared/corpus");
 const limits = { dpi: 150, maxPixels: 20_000_000 };
 const detector = createDetector("ppocr-det", { threads: 1, maxSide: 960 });
 
@@ -13,7 +13,7 @@ type Box = [number, number, number, number];
 
 /** Render page 1, detect, and compare with pdf.js's own text items (the ground truth a born-digital PDF carries). */
 async function detectPage(name: string, pageNumber = 1): Promise<{ detections: Detection[]; text: Box[] }> {
-  const doc = await openPdf(new Uint8Array(fs.readFileSync(path.join(corpus, `${name}.pdf`))), { maxPages: 100 });
+  const doc = await openPdf(new Uint8Array(fs.readFileSync(path.join(corpusDir, `${name}.pdf`))), { maxPages: 100 });
   try {
     const page = await doc.renderPage(pageNumber, limits);
     const detections = await detector.detect(page.image());

@@ -2,9 +2,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { isPermanentFailure } from "@pagewise/core";
 import { openPdf, type PdfDocument } from "@pagewise/pdf";
+import { corpusDir } from "../support/services";
 
-const corpus = path.resolve(__dirname, "../../../shared/corpus");
-const read = (name: string) => new Uint8Array(fs.readFileSync(path.join(corpus, `${name}.pdf`)));
+const read = (name: string) => new Uint8Array(fs.readFileSync(path.join(corpusDir, `${name}.pdf`)));
 const limits = { dpi: 150, maxPixels: 20_000_000 };
 const open = (name: string, maxPages = 2000) => openPdf(read(name), { maxPages });
 

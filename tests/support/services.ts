@@ -4,7 +4,8 @@ import { Queue, QueueEvents } from "bullmq";
 import { createDb, type Db } from "@pagewise/db";
 import { QueueName, bullConnection } from "@pagewise/queue";
 
-export const corpusDir = path.resolve(__dirname, "../../../shared/corpus");
+/** The shared PDFs: `../shared/corpus` beside the checkout, or `CORPUS_DIR` for a clone that lives elsewhere. */
+export const corpusDir = process.env.CORPUS_DIR ? path.resolve(process.env.CORPUS_DIR) : path.resolve(__dirname, "../../../shared/corpus");
 export const corpusFile = (name: string) => path.join(corpusDir, name);
 export const repoRoot = path.resolve(__dirname, "../..");
 

@@ -27,7 +27,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "1" },
     workers: { type: "string", default: "1" },
     documents: { type: "string", default: "1" },
-    "upload-pdf": { type: "string", default: path.resolve(repoRoot, "../shared/corpus/text-1p-pdflatex.pdf") },
+    "upload-pdf": { type: "string", default: path.join(process.env.CORPUS_DIR ?? path.resolve(repoRoot, "../shared/corpus"), "text-1p-pdflatex.pdf") },
     "status-gets": { type: "string", default: "200" },
     uploads: { type: "string", default: "200" },
     storage: { type: "string", default: "s3" },
