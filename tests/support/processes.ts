@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { startCommand } from "../../apps/bench/src/processes";
 import { repoRoot } from "./services";
 
 export interface Service {
@@ -25,13 +25,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** The Node flags of an npm start script (`node [--flag …] script.js`), so tests run the processes as production does. */
-export function startScriptFlags(scriptName: "start:web" | "start:worker"): string[] {
-  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { scripts: Record<string, string> };
-  const words = (pkg.scripts[scriptName] ?? "").trim().split(/\s+/);
-  if (words[0] !== "node") throw new Error(`${scriptName} does not start with node`);
-  return words.slice(1, -1);
-}
+/** The Node flags of an npm start script, so tests run the processes as production does (the bench's parser). */
+export const startScriptFlags = (scriptName: "start:web" | "start:worker"): string[] => startCommand(scriptName).flags;
 
 /** Starts one of our compiled processes (apps/web/dist/main.js, apps/worker/dist/main.js) as a real OS process. */
 export function startService(relativeScript: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Service {
