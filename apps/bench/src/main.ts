@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run bench -- --pdf FILE [--dpi 150] [--runs N] [--workers 1] [--documents 1] [--storage s3|local] [--json]
+ * npm run bench -- --pdf FILE [--dpi 150] [--runs N] [--workers 1] [--documents 1] [--storage s3|local] [--cpu-prof DIR] [--json]
  *
  * Starts the real processes (web, N workers) against the real services (PostgreSQL, Redis, an S3 server on
  * loopback), uploads the PDF over HTTP, waits for the results, and prints one JSON line of measurements.
@@ -32,6 +32,7 @@ const { values } = parseArgs({
     uploads: { type: "string", default: "200" },
     storage: { type: "string", default: "s3" },
     json: { type: "boolean", default: false },
+    "cpu-prof": { type: "string" },
   },
 });
 if (!values.pdf) {
@@ -43,6 +44,9 @@ const runs = Number(values.runs);
 const workerCount = Number(values.workers);
 const documentsPerRun = Number(values.documents);
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+/** `--cpu-prof DIR`: V8 CPU profiles of the web and worker processes (node's --cpu-prof), written there at exit. */
+const profileFlags = values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(values["cpu-prof"])}`] : [];
+const withProfile = (command: { flags: string[]; script: string }) => ({ ...command, flags: [...command.flags, ...profileFlags] });
 const prefix = `pwbench-${randomBytes(4).toString("hex")}`;
 /**
  * A database of its own for each invocation (created by the web process's migrations, dropped at the end), unless
@@ -141,10 +145,10 @@ async function main(): Promise<void> {
   const queue = new Queue(QueueName.Documents, { connection: bullConnection("worker", redisUrl), prefix });
   const events = new QueueEvents(QueueName.Documents, { connection: bullConnection("worker", redisUrl), prefix });
   try {
-    const web = startNode(startCommand("start:web"), { ...env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info" });
+    const web = startNode(withProfile(startCommand("start:web")), { ...env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info" });
     procs.push(web);
     await web.waitFor(/web listening/, 60_000);
-    const workers = Array.from({ length: workerCount }, () => startNode(startCommand("start:worker"), { ...env, MIGRATE_ON_START: "false", LOG_LEVEL: "info" }));
+    const workers = Array.from({ length: workerCount }, () => startNode(withProfile(startCommand("start:worker")), { ...env, MIGRATE_ON_START: "false", LOG_LEVEL: "info" }));
     procs.push(...workers);
     await Promise.all(workers.map((w) => w.waitFor(/worker started/, 60_000)));
     await events.waitUntilReady();
