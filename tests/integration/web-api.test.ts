@@ -150,6 +150,29 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
     expect(await inspect.getJob(winner)).toBeDefined();
   });
 
+  it("answers every write of the document and its pages at once, and 304 to the ETag of an unchanged one", async () => {
+    const { body } = expectStatus(await upload("text-1p-pdflatex.pdf", "Versions"), 202);
+    const id = body.id as string;
+    const documents = new DocumentRepository(db);
+    const status = () => request(app).get(`/api/documents/${id}`).expect(200);
+    const first = await status();
+    await request(app).get(`/api/documents/${id}`).set("If-None-Match", first.headers.etag as string).expect(304);
+
+    const page = { number: 1, width: 100, height: 120, scale: 1, detectionCount: 3, imageKey: `documents/${id}/pages/1.png`, jsonKey: `documents/${id}/pages/1.json` };
+    await documents.claim(id, "ppocr-det");
+    await documents.setPageCount(id, 1);
+    await documents.recordPage(id, page);
+    const second = await status();
+    expect(second.headers.etag).not.toBe(first.headers.etag);
+    expect(second.body).toMatchObject({ status: "processing", pageCount: 1, pagesDone: 1, pages: [{ number: 1, detections: 3 }] });
+
+    // The same page done again (a retry): pagesDone stays, the page's row changes, and so does the answer.
+    await documents.recordPage(id, { ...page, detectionCount: 5 });
+    expect((await status()).body).toMatchObject({ pagesDone: 1, pages: [{ number: 1, detections: 5 }] });
+    await documents.markSucceeded(id);
+    expect((await status()).body).toMatchObject({ status: "succeeded", pages: [{ detections: 5 }] });
+  });
+
   it("reports health and readiness", async () => {
     await request(app).get("/healthz").expect(200, { status: "ok" });
     await request(app).get("/readyz").expect(200, { status: "ready" });

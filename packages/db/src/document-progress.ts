@@ -60,7 +60,8 @@ export class PgDocumentProgress implements DocumentProgress {
 
   /**
    * Upserts the page (re-delivery never duplicates; timings not given keep what was there) and advances pagesDone,
-   * which never goes backwards. One statement, so both happen or neither.
+   * which never goes backwards. One statement, so both happen or neither. The document row is written even when
+   * pagesDone stays (a page done again on a retry): its version (updatedAt, xmin) then says that a page changed.
    */
   async recordPage(documentId: string, page: PageRecord): Promise<void> {
     const t = page.timings;
@@ -75,8 +76,8 @@ export class PgDocumentProgress implements DocumentProgress {
            inference_ms = COALESCE(EXCLUDED.inference_ms, pages.inference_ms),
            annotate_ms = COALESCE(EXCLUDED.annotate_ms, pages.annotate_ms), upload_ms = COALESCE(EXCLUDED.upload_ms, pages.upload_ms)
          RETURNING number)
-       UPDATE documents SET pages_done = (SELECT number FROM page), updated_at = now()
-       WHERE id = $1 AND pages_done < (SELECT number FROM page)`,
+       UPDATE documents SET pages_done = GREATEST(pages_done, (SELECT number FROM page)), updated_at = now()
+       WHERE id = $1`,
       [
         documentId,
         page.number,

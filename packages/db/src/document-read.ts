@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { DocumentWithPages } from "./document-types";
+import type { Document, DocumentWithPages, Page } from "./document-types";
 
 /*
  * The status read (a document and its pages) in SQL over pg, bypassing Prisma's query interpreter.
@@ -19,14 +19,41 @@ export const documentColumns = `id, title, filename, status, source_key AS "sour
 
 const documentSql = `SELECT ${documentColumns} FROM documents WHERE id = $1`;
 
+/*
+ * `xmin` is the id of the transaction that wrote the row's current version: every UPDATE of the row gives it a new
+ * one, so it tells two states of a document apart even within one millisecond (updatedAt is read at millisecond
+ * precision). Every write of a page also updates its document (recordPage), so it versions the pages as well.
+ */
+const versionedDocumentSql = `SELECT ${documentColumns}, xmin::text AS "rowVersion" FROM documents WHERE id = $1`;
+
 const pagesSql = `SELECT document_id AS "documentId", number, width, height, scale, detection_count AS "detectionCount",
   image_key AS "imageKey", json_key AS "jsonKey", render_ms AS "renderMs", inference_ms AS "inferenceMs",
   annotate_ms AS "annotateMs", upload_ms AS "uploadMs", created_at AS "createdAt"
   FROM pages WHERE document_id = $1 ORDER BY number`;
+
+/** A document row and a version of it that changes with every write to the document or its pages. */
+export interface VersionedDocument {
+  document: Document;
+  version: string;
+}
 
 /** The document with its pages in page order, or null. Both queries run at once, on two pooled connections. */
 export async function readDocumentWithPages(pool: pg.Pool, id: string): Promise<DocumentWithPages | null> {
   const [documents, pages] = await Promise.all([pool.query(documentSql, [id]), pool.query(pagesSql, [id])]);
   const document = documents.rows[0] as Omit<DocumentWithPages, "pages"> | undefined;
   return document ? { ...document, pages: pages.rows as DocumentWithPages["pages"] } : null;
+}
+
+/** The document row alone (one indexed read) with its version, or null. */
+export async function readVersionedDocument(pool: pg.Pool, id: string): Promise<VersionedDocument | null> {
+  const { rows } = await pool.query<Document & { rowVersion: string }>(versionedDocumentSql, [id]);
+  const row = rows[0];
+  if (!row) return null;
+  const { rowVersion, ...document } = row;
+  return { document, version: rowVersion };
+}
+
+/** A document's pages in page order. */
+export async function readPages(pool: pg.Pool, id: string): Promise<Page[]> {
+  return (await pool.query<Page>(pagesSql, [id])).rows;
 }

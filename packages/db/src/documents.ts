@@ -1,9 +1,14 @@
 import { poolOf, type Db } from "./client";
+import type pg from "pg";
 import { PgDocumentProgress, type DocumentProgress } from "./document-progress";
+import { readPages, readVersionedDocument, type VersionedDocument } from "./document-read";
 import { DocumentStatus, type Document, type DocumentWithPages, type NewDocument, type Page, type PageRecord } from "./document-types";
 
 export { DocumentStatus, terminalStatuses } from "./document-types";
 export type { Document, DocumentWithPages, NewDocument, Page, PageRecord } from "./document-types";
+export type { VersionedDocument } from "./document-read";
+
+const noPool = () => new Error("this DocumentRepository has no pg pool (a transaction's client): use one made by createDb");
 
 export type CancelResult = "cancelled" | "already_cancelled" | "finished" | "not_found";
 
@@ -13,17 +18,23 @@ export type CancelResult = "cancelled" | "already_cancelled" | "finished" | "not
  * delegate to it, so each status rule is written once.
  */
 export class DocumentRepository implements DocumentProgress {
+  private readonly pool: pg.Pool | undefined;
   private readonly sql: PgDocumentProgress | undefined;
 
   constructor(private readonly db: Db) {
-    const pool = poolOf(db);
-    this.sql = pool && new PgDocumentProgress(pool);
+    this.pool = poolOf(db);
+    this.sql = this.pool && new PgDocumentProgress(this.pool);
   }
 
   /** The SQL half; a repository on a transaction's client has none (it only creates documents). */
   private get progress(): PgDocumentProgress {
-    if (!this.sql) throw new Error("this DocumentRepository has no pg pool (a transaction's client): use one made by createDb");
+    if (!this.sql) throw noPool();
     return this.sql;
+  }
+
+  private get sqlPool(): pg.Pool {
+    if (!this.pool) throw noPool();
+    return this.pool;
   }
 
   create(input: NewDocument): Promise<Document> {
@@ -33,6 +44,16 @@ export class DocumentRepository implements DocumentProgress {
   /** The document and its pages (in order). In SQL over the client's pool where it has one (document-read.ts). */
   find(id: string): Promise<DocumentWithPages | null> {
     return this.sql ? this.sql.find(id) : this.findThroughPrisma(id);
+  }
+
+  /** The document row alone and its version, which changes with every write to the document or its pages (SQL). */
+  findVersioned(id: string): Promise<VersionedDocument | null> {
+    return readVersionedDocument(this.sqlPool, id);
+  }
+
+  /** A document's pages in page order (SQL). */
+  pagesOf(documentId: string): Promise<Page[]> {
+    return readPages(this.sqlPool, documentId);
   }
 
   /** The same read through Prisma: inside a transaction, and as the reference the SQL read is tested against. */

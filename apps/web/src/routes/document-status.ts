@@ -1,28 +1,60 @@
-import type { RequestHandler } from "express";
-import { documentQuery } from "../api-schemas";
+import type { Request, RequestHandler, Response } from "express";
 import type { WebDeps } from "../deps";
-import { HttpError } from "../http-error";
+import { documentQuery, idParams } from "../api-schemas";
+import { HttpError, notFound } from "../http-error";
 import { stateTag } from "../live/document-state";
 import { waitForChange } from "../live/long-poll";
+import { StatusBodies, type StatusBody } from "../live/status-bodies";
 import { presentDocument } from "../presenters";
 import { parse } from "../validate";
 import { findOr404 } from "./find-document";
 
 export const DEFAULT_POLL_MS = 5000;
 
+/** Status answers kept per web process (a 36-page document's is ~34 KB). */
+export const STATUS_BODIES_MAX_BYTES = 4 * 2 ** 20;
+
+/** How long a kept answer may be served: a tenth of a presigned URL's lifetime, at most 10 s. */
+export const statusBodyMaxAgeMs = (signedUrlTtlSeconds = 3600) => Math.min(10_000, signedUrlTtlSeconds * 100);
+
+/** The body as `res.json` would send it, with the ETag express would compute for it. */
+function serialize(req: Request, value: unknown): StatusBody {
+  const body = Buffer.from(JSON.stringify(value));
+  const etagOf = req.app.get("etag fn") as ((body: Buffer, encoding?: string) => string) | undefined;
+  return { body, etag: etagOf?.(body) ?? "" };
+}
+
+function send(res: Response, answer: StatusBody): void {
+  if (answer.etag) res.set("ETag", answer.etag); // express then answers If-None-Match with a 304 itself
+  res.type("json").send(answer.body);
+}
+
 /**
  * GET /api/documents/{id}[?wait=S[&since=status:pagesDone]]: the document; with `wait`, a long-poll that answers
  * when its status or pagesDone changes (from `since`, or from the state at arrival), or after S seconds.
+ * A plain GET reads the document's row and serves the answer kept for that version of it (StatusBodies).
  */
 export function documentStatusHandler(deps: WebDeps): RequestHandler {
+  const bodies = new StatusBodies({ maxBytes: STATUS_BODIES_MAX_BYTES, maxAgeMs: statusBodyMaxAgeMs(deps.signedUrlTtlSeconds) });
   return async (req, res) => {
-    let doc = await findOr404(deps.documents, req.params.id);
     const query = parse(documentQuery, req.query, () => new HttpError(400, "bad_query", 'wait must be 0 to 60 seconds; since is "status:pagesDone".'));
     if (query.wait > 0) {
+      let doc = await findOr404(deps.documents, req.params.id);
       const options = { documents: deps.documents, signals: deps.signals, pollMs: deps.live?.pollMs ?? DEFAULT_POLL_MS };
       doc = await waitForChange(options, doc, query.since ?? stateTag(doc), query.wait * 1000, res);
       if (res.writableEnded || res.destroyed) return;
+      send(res, serialize(req, await presentDocument(doc, deps.store)));
+      return;
     }
-    res.json(await presentDocument(doc, deps.store));
+    const { id } = parse(idParams, { id: req.params.id }, () => notFound("No such document."));
+    const row = await deps.documents.findVersioned(id);
+    if (!row) throw notFound("No such document.");
+    send(
+      res,
+      await bodies.get(id, row.version, async () => {
+        const pages = await deps.documents.pagesOf(id);
+        return serialize(req, await presentDocument({ ...row.document, pages }, deps.store));
+      }),
+    );
   };
 }
