@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run bench -- --pdf FILE [--dpi 150] [--runs N] [--workers 1] [--documents 1] [--storage s3|local] [--cpu-prof DIR] [--json]
+ * npm run bench -- --pdf FILE [--dpi 150] [--runs N] [--workers 1] [--documents 1] [--storage s3|local] [--pin-workers] [--cpu-prof DIR] [--json]
  *
  * Starts the real processes (web, N workers) against the real services (PostgreSQL, Redis, an S3 server on
  * loopback), uploads the PDF over HTTP, waits for the results, and prints one JSON line of measurements.
@@ -33,6 +33,7 @@ const { values } = parseArgs({
     storage: { type: "string", default: "s3" },
     json: { type: "boolean", default: false },
     "cpu-prof": { type: "string" },
+    "pin-workers": { type: "boolean", default: false },
   },
 });
 if (!values.pdf) {
@@ -148,7 +149,11 @@ async function main(): Promise<void> {
     const web = startNode(withProfile(startCommand("start:web")), { ...env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info" });
     procs.push(web);
     await web.waitFor(/web listening/, 60_000);
-    const workers = Array.from({ length: workerCount }, () => startNode(withProfile(startCommand("start:worker")), { ...env, MIGRATE_ON_START: "false", LOG_LEVEL: "info" }));
+    // --pin-workers: worker i (and its compute child) on CPU i only, as N worker dynos each have their own cores.
+    const cpuOf = (i: number) => (values["pin-workers"] ? String(i % os.cpus().length) : undefined);
+    const workers = Array.from({ length: workerCount }, (_, i) =>
+      startNode(withProfile(startCommand("start:worker")), { ...env, MIGRATE_ON_START: "false", LOG_LEVEL: "info" }, cpuOf(i)),
+    );
     procs.push(...workers);
     await Promise.all(workers.map((w) => w.waitFor(/worker started/, 60_000)));
     await events.waitUntilReady();
@@ -191,6 +196,7 @@ async function main(): Promise<void> {
       dpi: Number(values.dpi),
       storage: values.storage,
       workers: workerCount,
+      pinnedWorkers: values["pin-workers"],
       documents: documentsPerRun,
       runs,
       pages: best.pages,

@@ -20,9 +20,16 @@ export function startCommand(scriptName: "start:web" | "start:worker"): { flags:
   return { flags: words.slice(1, -1), script: words[words.length - 1] as string };
 }
 
-export function startNode(command: { flags: string[]; script: string; args?: string[] }, env: NodeJS.ProcessEnv): Proc {
+/**
+ * Starts `node [flags] script [args]`. With `cpus` (a taskset list such as "1"), the process and every thread and
+ * process it starts later (the worker's compute child) run on those CPUs only: taskset sets the affinity and execs
+ * node, so the pid is node's.
+ */
+export function startNode(command: { flags: string[]; script: string; args?: string[] }, env: NodeJS.ProcessEnv, cpus?: string): Proc {
   const { flags, script, args = [] } = command;
-  const child = spawn(process.execPath, [...flags, path.join(repoRoot, script), ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const argv = [...flags, path.join(repoRoot, script), ...args];
+  const options = { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] as ("ignore" | "pipe")[] };
+  const child = cpus === undefined ? spawn(process.execPath, argv, options) : spawn("taskset", ["--cpu-list", cpus, process.execPath, ...argv], options);
   const lines: string[] = [];
   const listeners = new Set<(line: string) => void>();
   const onData = (chunk: Buffer) => {
