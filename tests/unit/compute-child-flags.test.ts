@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { childExecArgv } from "../../apps/worker/src/compute/compute-process";
+import path from "node:path";
+import { childEnv, childExecArgv } from "../../apps/worker/src/compute/compute-process";
 import { startScriptFlags } from "../support/processes";
 
 const webAssemblyIn = (flags: string[]) =>
@@ -18,5 +19,21 @@ describe("the compute child's Node flags", () => {
     const workerFlags = startScriptFlags("start:worker");
     expect(webAssemblyIn(workerFlags)).toBe("undefined");
     expect(webAssemblyIn(childExecArgv(workerFlags))).toBe("object");
+  });
+});
+
+describe("the compute child's environment", () => {
+  it("has one malloc arena whatever the image sets for the other processes, and keeps the rest", () => {
+    const env = childEnv({ MALLOC_ARENA_MAX: "2", DATABASE_URL: "postgresql://x", PATH: "/usr/bin" });
+    expect(env).toEqual({ MALLOC_ARENA_MAX: "1", DISABLE_SYSTEM_FONTS_LOAD: "1", DATABASE_URL: "postgresql://x", PATH: "/usr/bin" });
+  });
+
+  it("makes @napi-rs/canvas load no system fonts", () => {
+    const families = execFileSync(process.execPath, ["-p", "require('@napi-rs/canvas').GlobalFonts.families.length"], {
+      encoding: "utf8",
+      env: childEnv(process.env),
+      cwd: path.join(__dirname, "../../packages/pdf"),
+    }).trim();
+    expect(families).toBe("0");
   });
 });

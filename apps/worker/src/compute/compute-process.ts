@@ -26,12 +26,18 @@ function lowerPriority(pid: number | undefined, log: Logger): void {
 }
 
 /**
- * glibc malloc gives each thread that allocates its own arena (up to 8 per core), and onnxruntime, libuv's pool
- * and the canvas' threads each keep freed pages in theirs. Two arenas: −45 MB peak RSS for the worker and its child
- * at the same pages/s (README, Benchmarks). An explicit MALLOC_ARENA_MAX in the environment wins.
+ * The compute child's environment: the worker's, with one glibc malloc arena and no system fonts.
+ * - glibc gives each thread that allocates its own arena (up to 8 per core), and onnxruntime, libuv's pool and the
+ *   canvas' threads each keep freed pages in theirs. The image sets MALLOC_ARENA_MAX=2 for every process (−45 MB);
+ *   the child gets 1 whatever is set: its second arena held ~12 MB at the peak, and onnxruntime infers on the
+ *   child's JavaScript thread, so little contends for the one lock (8 interleaved bench pairs: −17 MB worker peak
+ *   with the fonts below, same pages/s and CPU seconds; README, Benchmarks).
+ * - @napi-rs/canvas maps and parses every system font when it loads (~5.5 MB resident). pdf.js draws glyphs as
+ *   paths in Node; only form-field values fall back to a canvas font, which Skia still draws (the corpus renders
+ *   the same detections).
  */
-function childEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return { ...env, MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? "2" };
+export function childEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, MALLOC_ARENA_MAX: "1", DISABLE_SYSTEM_FONTS_LOAD: "1" };
 }
 
 const PARENT_ONLY_FLAGS = new Set(["--lite-mode", "--no-expose-wasm", "--liftoff-only"]);
