@@ -1,4 +1,5 @@
-import { combined, parseStatus } from "../../apps/bench/src/rss";
+import { spawn } from "node:child_process";
+import { combined, descendantsOf, parseStatus } from "../../apps/bench/src/rss";
 
 const status = (rss: number, anon: number, file: number, shmem = 0) =>
   `Name:\tnode\nVmRSS:\t  ${rss} kB\nRssAnon:\t  ${anon} kB\nRssFile:\t  ${file} kB\nRssShmem:\t  ${shmem} kB\n`;
@@ -15,5 +16,23 @@ describe("the bench's memory figures", () => {
     const { rss, charged } = combined([worker, child]);
     expect(rss / 2 ** 20).toBe(489);
     expect(charged / 2 ** 20).toBe(62 + 298 + 83);
+  });
+});
+
+describe("the bench's process trees", () => {
+  it("finds every descendant of a process (children of any thread, grandchildren), and none once they are gone", async () => {
+    // bash starts a sleep, then a subshell that starts another and only then says so: three descendants of bash.
+    const tree = spawn("bash", ["-c", "sleep 30 & (sleep 30 & echo started; wait) & wait"], { stdio: ["ignore", "pipe", "ignore"] });
+    await new Promise<void>((resolve) => tree.stdout.once("data", () => resolve()));
+    const bash = tree.pid as number;
+    const found = descendantsOf(process.pid);
+    expect(found).toContain(bash);
+    const belowBash = descendantsOf(bash);
+    expect(belowBash).toHaveLength(3);
+    for (const pid of belowBash) expect(found).toContain(pid);
+    const exited = new Promise((resolve) => tree.once("exit", resolve));
+    for (const pid of [...belowBash, bash]) process.kill(pid, "SIGKILL");
+    await exited;
+    expect(descendantsOf(process.pid)).not.toContain(bash);
   });
 });

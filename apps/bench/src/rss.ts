@@ -39,8 +39,31 @@ export function combined(all: Resident[]): { rss: number; charged: number } {
   return { rss, charged };
 }
 
-/** Every descendant of `pid` (children, grandchildren, ...). */
-export function descendantsOf(pid: number): number[] {
+/**
+ * The children of `pid` from /proc/PID/task/TID/children (each thread's, since any thread may start a process), or
+ * undefined where the kernel has no such file (CONFIG_PROC_CHILDREN). A few small reads, where a scan of /proc
+ * reads every process's stat: ~1.7 ms ten times a second per sampler, on the cores the timed requests need.
+ */
+function childrenOf(pid: number): number[] | undefined {
+  let tasks: string[];
+  try {
+    tasks = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return []; // gone meanwhile
+  }
+  const out: number[] = [];
+  for (const tid of tasks) {
+    try {
+      out.push(...fs.readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").split(" ").filter(Boolean).map(Number));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT" && tid === String(pid) && fs.existsSync(`/proc/${pid}`)) return undefined;
+    }
+  }
+  return out;
+}
+
+/** Every process's parent, from a scan of /proc: the fallback where childrenOf has no file to read. */
+function parentsScan(): Map<number, number[]> {
   const children = new Map<number, number[]>();
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -54,10 +77,18 @@ export function descendantsOf(pid: number): number[] {
       /* gone meanwhile */
     }
   }
+  return children;
+}
+
+/** Every descendant of `pid` (children, grandchildren, ...). */
+export function descendantsOf(pid: number): number[] {
+  let scan: Map<number, number[]> | undefined;
   const out: number[] = [];
   const stack = [pid];
   while (stack.length) {
-    for (const child of children.get(stack.pop() as number) ?? []) {
+    const parent = stack.pop() as number;
+    const children = childrenOf(parent) ?? (scan ??= parentsScan()).get(parent) ?? [];
+    for (const child of children) {
       out.push(child);
       stack.push(child);
     }
