@@ -1,5 +1,6 @@
 import express from "express";
-import type { WebDeps } from "./deps";
+import type { AppDeps, WebDeps } from "./deps";
+import { StatusBodies } from "./live/status-bodies";
 import { errorHandler, unknownRoute } from "./http-error";
 import { requestLogger } from "./observability/request-log";
 import { ADMIN_QUEUES_PATH, adminQueuesRouter } from "./routes/admin-queues";
@@ -7,6 +8,7 @@ import { clientConfigRouter } from "./routes/client-config";
 import { documentEventsRouter } from "./routes/document-events";
 import { directUploadsRouter } from "./routes/direct-uploads";
 import { documentsRouter } from "./routes/documents";
+import { STATUS_BODIES_MAX_BYTES, statusBodyMaxAgeMs } from "./routes/document-status";
 import { filesRouter } from "./routes/files";
 import { healthRouter } from "./routes/health";
 import { metricsRouter } from "./routes/metrics";
@@ -15,7 +17,13 @@ import { defaultUiDir, uiRouter } from "./routes/ui";
 import { requireApiKey } from "./security/api-key";
 import { corsFor } from "./security/cors";
 
-export function createApp(deps: WebDeps): express.Express {
+export function createApp(webDeps: WebDeps): express.Express {
+  const statusBodies = new StatusBodies({
+    maxBytes: STATUS_BODIES_MAX_BYTES,
+    maxAgeMs: statusBodyMaxAgeMs(webDeps.signedUrlTtlSeconds),
+    changes: webDeps.documentChanges,
+  });
+  const deps: AppDeps = { ...webDeps, statusBodies };
   const app = express();
   const security = deps.security ?? {};
   app.disable("x-powered-by");

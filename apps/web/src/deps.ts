@@ -1,10 +1,11 @@
-import type { DocumentRepository, UploadRepository } from "@pagewise/db";
+import type { DocumentChangeFeed, DocumentRepository, UploadRepository } from "@pagewise/db";
 import type { Logger } from "@pagewise/logger";
 import type { DocumentQueue } from "@pagewise/queue";
 import type { ObjectStore } from "@pagewise/storage";
 import type { Registry } from "prom-client";
 import type { DocumentSignals } from "./live/document-signals";
 import type { OpenStreams } from "./live/open-streams";
+import type { StatusBodies } from "./live/status-bodies";
 
 /** What the web app needs from the outside world; main.ts builds the real ones, tests may build their own. */
 export interface WebDeps {
@@ -22,6 +23,8 @@ export interface WebDeps {
   uploadDir: string;
   /** Live signals from the workers (BullMQ QueueEvents); without them SSE and long-polls re-read on a timer only. */
   signals?: DocumentSignals;
+  /** PostgreSQL's notifications of document changes; with them a poll of an unchanged document reads nothing. */
+  documentChanges?: DocumentChangeFeed;
   /** Timers of SSE streams and long-polls (tests shorten them). */
   live?: { heartbeatMs?: number; pollMs?: number };
   /** Open SSE streams, ended at shutdown. */
@@ -41,3 +44,6 @@ export interface WebDeps {
   /** true once POST /api/uploads (direct-to-S3) is served: GET /api/config then tells the page to use it. */
   directUpload?: boolean;
 }
+
+/** The app's own parts, made by createApp: the status answers kept per document (routes/document-status.ts). */
+export type AppDeps = WebDeps & { statusBodies: StatusBodies };

@@ -1,5 +1,5 @@
 import type { WebEnv } from "@pagewise/config";
-import { countDocumentsByStatus, type Db } from "@pagewise/db";
+import { countDocumentsByStatus, DocumentChangeListener, type Db } from "@pagewise/db";
 import type { Logger } from "@pagewise/logger";
 import type { DocumentQueue } from "@pagewise/queue";
 import type { Redis } from "ioredis";
@@ -8,7 +8,7 @@ import { QueueEventsSignals } from "./live/document-signals";
 import { OpenStreams } from "./live/open-streams";
 import { createMetricsRegistry } from "./observability/metrics";
 
-export type WebFeatures = Pick<WebDeps, "signals" | "streams" | "metrics" | "security">;
+export type WebFeatures = Pick<WebDeps, "signals" | "streams" | "metrics" | "security" | "documentChanges">;
 
 /** The admin dashboard needs both variables; one alone leaves it off (and says so). */
 export function adminCredentials(env: Pick<WebEnv, "ADMIN_USER" | "ADMIN_PASSWORD">, log?: Logger) {
@@ -27,6 +27,11 @@ export async function openWebFeatures(
   parts: { db: Db; redis: Redis; queue: DocumentQueue; log: Logger },
 ): Promise<{ features: WebFeatures; close: () => Promise<void> }> {
   const signals = await QueueEventsSignals.open(env.REDIS_URL, env.QUEUE_PREFIX, env.REDIS_TLS_REJECT_UNAUTHORIZED);
+  const documentChanges = new DocumentChangeListener(env.DATABASE_URL, {
+    tls: { rejectUnauthorized: env.DATABASE_SSL_REJECT_UNAUTHORIZED },
+    onError: (error) => parts.log.warn({ err: error }, "document change notifications lost; status answers are checked against the row until they are back"),
+  });
+  await documentChanges.start();
   const streams = new OpenStreams();
   const endStreams = () => streams.endAll();
   process.on("SIGTERM", endStreams);
@@ -39,6 +44,7 @@ export async function openWebFeatures(
   });
   const features: WebFeatures = {
     signals,
+    documentChanges,
     streams,
     metrics,
     security: { apiKey: env.API_KEY, corsOrigins: env.CORS_ORIGINS, admin: adminCredentials(env, parts.log) },
@@ -50,6 +56,7 @@ export async function openWebFeatures(
       process.off("SIGINT", endStreams);
       streams.endAll();
       await signals.close();
+      await documentChanges.close();
     },
   };
 }

@@ -14,3 +14,5 @@ export { prepareDatabase } from "./prepare";
 export { countDocumentsByStatus } from "./stats";
 export { UploadRepository } from "./uploads";
 export type { Upload, NewUpload } from "./uploads";
+export { DocumentChangeListener, DOCUMENT_CHANGES_CHANNEL } from "./document-changes";
+export type { DocumentChangeFeed, DocumentChangeListenerOptions } from "./document-changes";

@@ -1,4 +1,5 @@
 import { LRUCache } from "lru-cache";
+import type { DocumentChangeFeed } from "@pagewise/db";
 
 /** A status answer ready to send: the JSON body and its ETag. */
 export interface StatusBody {
@@ -16,17 +17,29 @@ export interface StatusBodiesOptions {
   maxAgeMs: number;
   /** The clock the age is measured on, ms (tests); performance.now by default. */
   now?: () => number;
+  /** PostgreSQL's change notifications; without them every answer is checked against a read of the row. */
+  changes?: DocumentChangeFeed;
 }
 
+type Entry = StatusBody & { version: string; trusted: boolean };
+
 /**
- * Serialized status answers per document, valid for one version of its row (PostgreSQL's xmin, which every write
- * to the document or its pages changes). Clients poll a document far more often than a worker writes it: a poll of
- * an unchanged document is then one indexed read of the row and a copy of bytes, not the pages' rows, the
- * presenting, JSON and hashing of a 30+ KB answer (2.2 → ~1 ms of CPU per GET for a 36-page document). The row read
- * stays on every request, so what the API serves is the row as PostgreSQL has it, never older.
+ * Serialized status answers per document. Clients poll a document far more often than a worker writes it, so an
+ * answer is built (the pages' rows, the presenting, the JSON, its hash) once per version of the document's row
+ * (PostgreSQL's xmin, which every write to the document or its pages changes) and then served as bytes.
+ *
+ * Two ways to know an answer is current:
+ * - **checked**: the row is read (one indexed read) and its version compared: always correct.
+ * - **trusted**: while PostgreSQL's change notifications are heard (`changes.live`), an answer whose version was
+ *   read with no notification for its document arriving meanwhile is served without reading the row; the
+ *   notification of the next write drops it. Writes of this process drop it at once (`forget`); a write of another
+ *   process is seen when its notification arrives, well under a millisecond after its commit on one machine.
+ * When the feed stops (the LISTEN connection is lost), every answer is dropped and checking resumes until it is back.
  */
 export class StatusBodies {
-  private readonly cache: LRUCache<string, StatusBody & { version: string }>;
+  private readonly cache: LRUCache<string, Entry>;
+  /** Reads in progress per document: a notification meanwhile makes their answer untrusted. */
+  private readonly reading = new Map<string, Set<{ changed: boolean }>>();
 
   constructor(private readonly options: StatusBodiesOptions) {
     this.cache = new LRUCache({
@@ -36,19 +49,57 @@ export class StatusBodies {
       ttlResolution: 0, // read the clock on every get (no cached "now" timer)
       ...(options.now ? { perf: { now: options.now } } : {}),
     });
+    options.changes?.on("change", (id) => this.forget(id));
+    options.changes?.on("live", () => this.forgetAll());
   }
 
-  /** The answer for `version` of document `id`: the kept one, or `build()`'s, which is kept. */
-  async get(id: string, version: string, build: () => Promise<StatusBody>): Promise<StatusBody> {
+  /**
+   * The answer for document `id`: a trusted one as it is; else `read()` gives the row's version (null: no such
+   * document, answered null) and the kept answer of that version is served, or `build()`'s, which is then kept.
+   */
+  async get<Row extends { version: string }>(
+    id: string,
+    read: () => Promise<Row | null>,
+    build: (row: Row) => Promise<StatusBody>,
+  ): Promise<StatusBody | null> {
     const kept = this.cache.get(id);
-    if (kept?.version === version) return kept;
-    const entry = { ...(await build()), version };
-    // Larger than the whole cache: served, not kept (lru-cache would refuse it anyway).
-    if (entry.body.length + 64 <= this.options.maxBytes) this.cache.set(id, entry);
-    return entry;
+    if (kept?.trusted && this.options.changes?.live) return kept;
+
+    const mark = { changed: !this.options.changes?.live };
+    let marks = this.reading.get(id);
+    if (!marks) this.reading.set(id, (marks = new Set()));
+    marks.add(mark);
+    try {
+      const row = await read();
+      if (!row) return null;
+      const current = this.cache.get(id);
+      if (current?.version === row.version) {
+        current.trusted ||= !mark.changed;
+        return current;
+      }
+      const entry: Entry = { ...(await build(row)), version: row.version, trusted: false };
+      entry.trusted = !mark.changed; // no notification since the read began: this is the latest version
+      // Larger than the whole cache: served, not kept (lru-cache would refuse it anyway).
+      if (entry.body.length + 64 <= this.options.maxBytes) this.cache.set(id, entry);
+      return entry;
+    } finally {
+      marks.delete(mark);
+      if (marks.size === 0) this.reading.delete(id);
+    }
   }
 
-  /** Bodies kept now (tests). */
+  /** Document `id` changed: drop its answer, and distrust the reads of it in progress. */
+  forget(id: string): void {
+    this.cache.delete(id);
+    for (const mark of this.reading.get(id) ?? []) mark.changed = true;
+  }
+
+  private forgetAll(): void {
+    this.cache.clear();
+    for (const marks of this.reading.values()) for (const mark of marks) mark.changed = true;
+  }
+
+  /** Answers kept now (tests). */
   get size(): number {
     return this.cache.size;
   }

@@ -1,6 +1,6 @@
 import type { Response } from "express";
 import type { Document } from "@pagewise/db";
-import type { WebDeps } from "../deps";
+import type { AppDeps, WebDeps } from "../deps";
 import { HttpError } from "../http-error";
 import { documentPath, presentDocument, presentSummary } from "../presenters";
 
@@ -14,12 +14,13 @@ export async function replay(res: Response, deps: WebDeps, doc: Document): Promi
  * The last two steps of every way in: the row is written (by the caller), then the job is enqueued. A failed
  * enqueue marks the row failed and answers 503, so no row is left `queued` without a job.
  */
-export async function enqueueAndAnswer(res: Response, deps: WebDeps, doc: Document): Promise<void> {
+export async function enqueueAndAnswer(res: Response, deps: AppDeps, doc: Document): Promise<void> {
   try {
     await deps.queue.enqueueProcessDocument({ documentId: doc.id });
   } catch (error) {
     deps.log.error({ err: error, documentId: doc.id }, "enqueue failed");
     await deps.documents.markFailed(doc.id, "enqueue_failed", "The document could not be queued; please upload it again.");
+    deps.statusBodies.forget(doc.id);
     throw new HttpError(503, "queue_unavailable", "The queue is unavailable; the document was not accepted. Try again.");
   }
   deps.log.info({ documentId: doc.id, bytes: doc.sourceBytes }, "document accepted");

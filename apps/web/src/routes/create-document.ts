@@ -3,7 +3,7 @@ import express, { type Request, type RequestHandler, type Response } from "expre
 import { sniffPdf, SNIFF_BYTES, storageKeys } from "@pagewise/core";
 import { DocumentRepository, type Db } from "@pagewise/db";
 import { documentFromUploadBody, idempotencyKey, uploadFields } from "../api-schemas";
-import type { WebDeps } from "../deps";
+import type { AppDeps } from "../deps";
 import { HttpError } from "../http-error";
 import { assertLooksLikePdf, multipartPdf, removeQuietly, titleFromFilename } from "../upload";
 import { parse } from "../validate";
@@ -19,7 +19,7 @@ const isUniqueViolation = (error: unknown) => (error as { code?: string }).code 
  *   bytes are checked in the bucket before the row is written and the job enqueued.
  * With an `Idempotency-Key` header the same key always answers with the same document (and enqueues once).
  */
-export function createDocumentHandlers(deps: WebDeps): RequestHandler[] {
+export function createDocumentHandlers(deps: AppDeps): RequestHandler[] {
   const accept: RequestHandler = async (req, res) => {
     try {
       const key = parse(idempotencyKey, req.get("idempotency-key"), () => new HttpError(400, "bad_idempotency_key", "Idempotency-Key must be 1 to 255 characters."));
@@ -37,7 +37,7 @@ export function createDocumentHandlers(deps: WebDeps): RequestHandler[] {
   return [multipartPdf(deps.uploadDir, deps.limits.maxUploadBytes), express.json({ limit: "16kb" }), accept];
 }
 
-async function fromMultipart(req: Request, res: Response, deps: WebDeps, key: string | undefined): Promise<void> {
+async function fromMultipart(req: Request, res: Response, deps: AppDeps, key: string | undefined): Promise<void> {
   const file = req.file as Express.Multer.File;
   const ocr = parse(uploadFields.shape.ocr, req.body?.ocr, () => new HttpError(400, "bad_ocr", 'The field "ocr" must be "true" or "false".'));
   const fields = parse(uploadFields, req.body ?? {}, () => new HttpError(400, "bad_title", "The title must be 1 to 500 characters."));
@@ -65,7 +65,7 @@ async function fromMultipart(req: Request, res: Response, deps: WebDeps, key: st
   await enqueueAndAnswer(res, deps, doc);
 }
 
-async function fromDirectUpload(req: Request, res: Response, deps: WebDeps, key: string | undefined): Promise<void> {
+async function fromDirectUpload(req: Request, res: Response, deps: AppDeps, key: string | undefined): Promise<void> {
   const body = parse(documentFromUploadBody, req.body, () =>
     new HttpError(400, "bad_request", 'Send JSON { "uploadId", "title"? } after POST /api/uploads, or a multipart upload.'),
   );

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import type { WebDeps } from "../deps";
+import type { AppDeps } from "../deps";
 import { HttpError, notFound } from "../http-error";
 import { presentDocument } from "../presenters";
 import { parse } from "../validate";
@@ -13,13 +13,14 @@ import { idParams } from "../api-schemas";
  * POST /api/documents/{id}/retry: a failed or cancelled document is queued again and resumes after the pages
  * already done. Anything else answers 409.
  */
-export function documentActionsRouter(deps: WebDeps): Router {
-  const { documents, queue, store, log } = deps;
+export function documentActionsRouter(deps: AppDeps): Router {
+  const { documents, queue, store, log, statusBodies } = deps;
   const router = Router();
 
   router.post("/:id/cancel", async (req, res) => {
     const { id } = parse(idParams, req.params, () => notFound("No such document."));
     const result = await documents.cancel(id);
+    statusBodies.forget(id); // this process's next status answer shows the write, notified or not yet
     if (result === "not_found") throw notFound("No such document.");
     if (result === "finished") throw new HttpError(409, "not_cancellable", "The document has already finished.");
     if (result === "cancelled") {
@@ -42,6 +43,7 @@ export function documentActionsRouter(deps: WebDeps): Router {
     if (!(await queue.removeJob(id)) && (await queue.jobState(id)) === "active")
       throw new HttpError(409, "still_running", "The document's previous run is still stopping; try again shortly.");
     if (!(await documents.requeue(id))) throw new HttpError(409, "not_retryable", "The document changed; reload it.");
+    statusBodies.forget(id);
     // The answer is the state this request made (queued), read before the job exists: once it is enqueued, a worker
     // may claim it before we could read the row again.
     const requeued = (await documents.find(id))!;
@@ -50,6 +52,7 @@ export function documentActionsRouter(deps: WebDeps): Router {
     } catch (error) {
       log.error({ err: error, documentId: id }, "enqueue failed on retry");
       await documents.markFailed(id, "enqueue_failed", "The document could not be queued; please try again.");
+      statusBodies.forget(id);
       throw new HttpError(503, "queue_unavailable", "The queue is unavailable; try again.");
     }
     log.info({ documentId: id }, "document re-queued");

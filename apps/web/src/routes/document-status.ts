@@ -1,10 +1,10 @@
 import type { Request, RequestHandler, Response } from "express";
-import type { WebDeps } from "../deps";
+import type { AppDeps } from "../deps";
 import { documentQuery, idParams } from "../api-schemas";
 import { HttpError, notFound } from "../http-error";
 import { stateTag } from "../live/document-state";
 import { waitForChange } from "../live/long-poll";
-import { StatusBodies, type StatusBody } from "../live/status-bodies";
+import type { StatusBody } from "../live/status-bodies";
 import { presentDocument } from "../presenters";
 import { parse } from "../validate";
 import { findOr404 } from "./find-document";
@@ -32,10 +32,9 @@ function send(res: Response, answer: StatusBody): void {
 /**
  * GET /api/documents/{id}[?wait=S[&since=status:pagesDone]]: the document; with `wait`, a long-poll that answers
  * when its status or pagesDone changes (from `since`, or from the state at arrival), or after S seconds.
- * A plain GET reads the document's row and serves the answer kept for that version of it (StatusBodies).
+ * A plain GET is answered from the answers kept per version of the document's row (live/status-bodies.ts).
  */
-export function documentStatusHandler(deps: WebDeps): RequestHandler {
-  const bodies = new StatusBodies({ maxBytes: STATUS_BODIES_MAX_BYTES, maxAgeMs: statusBodyMaxAgeMs(deps.signedUrlTtlSeconds) });
+export function documentStatusHandler(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const query = parse(documentQuery, req.query, () => new HttpError(400, "bad_query", 'wait must be 0 to 60 seconds; since is "status:pagesDone".'));
     if (query.wait > 0) {
@@ -46,15 +45,17 @@ export function documentStatusHandler(deps: WebDeps): RequestHandler {
       send(res, serialize(req, await presentDocument(doc, deps.store)));
       return;
     }
-    const { id } = parse(idParams, { id: req.params.id }, () => notFound("No such document."));
-    const row = await deps.documents.findVersioned(id);
-    if (!row) throw notFound("No such document.");
-    send(
-      res,
-      await bodies.get(id, row.version, async () => {
+    // Lower case, as PostgreSQL writes the ids it notifies.
+    const id = parse(idParams, { id: req.params.id }, () => notFound("No such document.")).id.toLowerCase();
+    const answer = await deps.statusBodies.get(
+      id,
+      () => deps.documents.findVersioned(id),
+      async (row) => {
         const pages = await deps.documents.pagesOf(id);
         return serialize(req, await presentDocument({ ...row.document, pages }, deps.store));
-      }),
+      },
     );
+    if (!answer) throw notFound("No such document.");
+    send(res, answer);
   };
 }

@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { z } from "zod";
 import { ObjectNotFound } from "@pagewise/storage";
-import type { WebDeps } from "../deps";
+import type { AppDeps } from "../deps";
 import { HttpError, notFound } from "../http-error";
 import { presentPage, presentSummary } from "../presenters";
 import { parse } from "../validate";
@@ -21,7 +21,7 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   return { createdAt, id: id as string };
 }
 
-export function documentsRouter(deps: WebDeps): Router {
+export function documentsRouter(deps: AppDeps): Router {
   const { documents, store } = deps;
   const router = Router();
   router.post("/", ...createDocumentHandlers(deps));
