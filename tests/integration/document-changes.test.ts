@@ -99,14 +99,20 @@ describe("document change notifications (PostgreSQL LISTEN/NOTIFY) and the statu
     const status = () => request(app).get(`/api/documents/${id}`).expect(200);
     expect((await status()).body).toMatchObject({ status: "queued", pages: [] });
     expect((await status()).body).toMatchObject({ status: "queued" }); // served as kept
-    const notified = nextChange(listener, id);
-    await worker.claim(id, "ppocr-det");
-    await worker.setPageCount(id, 1);
-    await worker.recordPage(id, page(id, 7));
-    await notified;
-    // Notifications arrive in commit order; wait for the last write's too.
-    await worker.markSucceeded(id).then(() => nextChange(listener, id));
-    expect((await status()).body).toMatchObject({ status: "succeeded", pagesDone: 1, pages: [{ detections: 7 }] });
+    // One write at a time, each waited for by its notification (registered before the write: it may come at once).
+    const write = async (action: () => Promise<unknown>) => {
+      const heard = nextChange(listener, id);
+      await action();
+      await heard;
+    };
+    await write(() => worker.claim(id, "ppocr-det"));
+    expect((await status()).body).toMatchObject({ status: "processing", pages: [] });
+    await write(() => worker.recordPage(id, page(id, 7)));
+    expect((await status()).body).toMatchObject({ status: "processing", pagesDone: 1, pages: [{ detections: 7 }] });
+    await write(() => worker.recordPage(id, page(id, 8)));
+    expect((await status()).body).toMatchObject({ pagesDone: 1, pages: [{ detections: 8 }] });
+    await write(() => worker.markSucceeded(id));
+    expect((await status()).body).toMatchObject({ status: "succeeded", pagesDone: 1, pages: [{ detections: 8 }] });
   });
 
   it("shows this process's own writes at once (cancel), before their notification", async () => {

@@ -1,4 +1,5 @@
-import { EventEmitter } from "node:events";
+import { randomUUID } from "node:crypto";
+import { EventEmitter, once } from "node:events";
 import type PgModule from "pg";
 import { pgConnectionString, type PgTlsOptions } from "./connection";
 import { pg } from "./pg";
@@ -28,7 +29,8 @@ export interface DocumentChangeListenerOptions {
 
 /**
  * LISTEN on a connection of its own (not from a pool: a pooled connection would carry the LISTEN to other users).
- * A lost connection is reported (`live` false) and re-opened with a doubling back-off; `close()` ends it.
+ * It is live once a notification it sent itself has come back. A lost connection is reported (`live` false) and
+ * re-opened with a doubling back-off; `close()` ends it.
  */
 export class DocumentChangeListener extends EventEmitter implements DocumentChangeFeed {
   private client: PgModule.Client | undefined;
@@ -55,16 +57,28 @@ export class DocumentChangeListener extends EventEmitter implements DocumentChan
 
   private async connect(): Promise<void> {
     if (this.closed) return;
-    const client = new pg.Client({ connectionString: pgConnectionString(this.databaseUrl, this.options.tls), connectionTimeoutMillis: 5000 });
+    const client = new pg.Client({
+      connectionString: pgConnectionString(this.databaseUrl, this.options.tls),
+      connectionTimeoutMillis: 5000,
+      keepAlive: true,
+    });
     this.client = client;
+    const probe = `probe:${randomUUID()}`;
     client.on("notification", (message) => {
-      if (message.channel === DOCUMENT_CHANGES_CHANNEL && message.payload) this.emit("change", message.payload);
+      if (message.channel !== DOCUMENT_CHANGES_CHANNEL || !message.payload) return;
+      if (message.payload.startsWith("probe:")) client.emit(message.payload === probe ? "probed" : "other-probe");
+      else this.emit("change", message.payload);
     });
     client.on("error", (error) => this.lost(client, error));
     client.on("end", () => this.lost(client, new Error("the LISTEN connection ended")));
     try {
       await client.connect();
       await client.query(`LISTEN ${DOCUMENT_CHANGES_CHANNEL}`);
+      // Live only once a notification of our own came back: through a transaction-pooling PgBouncer, for one, LISTEN
+      // succeeds and nothing ever arrives.
+      const probed = once(client, "probed", { signal: AbortSignal.timeout(5000) });
+      await client.query("SELECT pg_notify($1, $2)", [DOCUMENT_CHANGES_CHANNEL, probe]);
+      await probed;
     } catch (error) {
       this.lost(client, error as Error);
       return;
