@@ -77,8 +77,9 @@ export class StatusBodies {
         current.trusted ||= !mark.changed;
         return current;
       }
-      const entry: Entry = { ...(await build(row)), version: row.version, trusted: false };
-      entry.trusted = !mark.changed; // no notification since the read began: this is the latest version
+      const built = await build(row);
+      // Trusted when no notification came since the read began: then this is the latest version.
+      const entry: Entry = { ...built, version: row.version, trusted: !mark.changed };
       // Larger than the whole cache: served, not kept (lru-cache would refuse it anyway).
       if (entry.body.length + 64 <= this.options.maxBytes) this.cache.set(id, entry);
       return entry;

@@ -2,8 +2,7 @@ import { Router } from "express";
 import type { AppDeps } from "../deps";
 import { HttpError, notFound } from "../http-error";
 import { presentDocument } from "../presenters";
-import { parse } from "../validate";
-import { idParams } from "../api-schemas";
+import { documentIdOr404 } from "./find-document";
 
 /**
  * POST /api/documents/{id}/cancel: a queued document is cancelled at once (its job removed); a processing one
@@ -18,7 +17,7 @@ export function documentActionsRouter(deps: AppDeps): Router {
   const router = Router();
 
   router.post("/:id/cancel", async (req, res) => {
-    const { id } = parse(idParams, req.params, () => notFound("No such document."));
+    const id = documentIdOr404(req.params.id);
     const result = await documents.cancel(id);
     statusBodies.forget(id); // this process's next status answer shows the write, notified or not yet
     if (result === "not_found") throw notFound("No such document.");
@@ -32,7 +31,7 @@ export function documentActionsRouter(deps: AppDeps): Router {
   });
 
   router.post("/:id/retry", async (req, res) => {
-    const { id } = parse(idParams, req.params, () => notFound("No such document."));
+    const id = documentIdOr404(req.params.id);
     const doc = await documents.find(id);
     if (!doc) throw notFound("No such document.");
     if (doc.status !== "failed" && doc.status !== "cancelled")

@@ -1,13 +1,13 @@
 import type { Request, RequestHandler, Response } from "express";
 import type { AppDeps } from "../deps";
-import { documentQuery, idParams } from "../api-schemas";
+import { documentQuery } from "../api-schemas";
 import { HttpError, notFound } from "../http-error";
 import { stateTag } from "../live/document-state";
 import { waitForChange } from "../live/long-poll";
 import type { StatusBody } from "../live/status-bodies";
 import { presentDocument } from "../presenters";
 import { parse } from "../validate";
-import { findOr404 } from "./find-document";
+import { documentIdOr404, findOr404 } from "./find-document";
 
 export const DEFAULT_POLL_MS = 5000;
 
@@ -42,11 +42,11 @@ export function documentStatusHandler(deps: AppDeps): RequestHandler {
       const options = { documents: deps.documents, signals: deps.signals, pollMs: deps.live?.pollMs ?? DEFAULT_POLL_MS };
       doc = await waitForChange(options, doc, query.since ?? stateTag(doc), query.wait * 1000, res);
       if (res.writableEnded || res.destroyed) return;
-      send(res, serialize(req, await presentDocument(doc, deps.store)));
+      res.json(await presentDocument(doc, deps.store));
       return;
     }
     // Lower case, as PostgreSQL writes the ids it notifies.
-    const id = parse(idParams, { id: req.params.id }, () => notFound("No such document.")).id.toLowerCase();
+    const id = documentIdOr404(req.params.id).toLowerCase();
     const answer = await deps.statusBodies.get(
       id,
       () => deps.documents.findVersioned(id),
