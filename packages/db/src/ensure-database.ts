@@ -3,6 +3,11 @@ import { pgConnectionString, type PgTlsOptions } from "./connection";
 
 const INVALID_CATALOG_NAME = "3D000"; // "database … does not exist"
 const DUPLICATE_DATABASE = "42P04";
+/**
+ * Two processes starting at once (`npm start` runs web and worker together) both find no database and both
+ * create it: the one that waits on the catalog's unique index gets this, not 42P04, once the other commits.
+ */
+const UNIQUE_VIOLATION = "23505";
 
 const codeOf = (error: unknown) => (error as { code?: string }).code;
 
@@ -27,8 +32,9 @@ export async function ensureDatabase(databaseUrl: string, tls?: PgTlsOptions): P
     await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
     return true;
   } catch (error) {
-    if (codeOf(error) !== DUPLICATE_DATABASE) throw error; // created meanwhile by another process
-    return false;
+    const code = codeOf(error);
+    if (code !== DUPLICATE_DATABASE && code !== UNIQUE_VIOLATION) throw error;
+    return false; // created meanwhile by another process
   } finally {
     await client.end();
   }
