@@ -28,12 +28,16 @@ export async function freePort(): Promise<number> {
 /** The Node flags of an npm start script, so tests run the processes as production does (the bench's parser). */
 export const startScriptFlags = (scriptName: "start:web" | "start:worker"): string[] => startCommand(scriptName).flags;
 
-/** Starts one of our compiled processes (apps/web/dist/main.js, apps/worker/dist/main.js) as a real OS process. */
-export function startService(relativeScript: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Service {
+/**
+ * Starts one of our compiled processes (apps/web/dist/main.js, apps/worker/dist/main.js) as a real OS process.
+ * `detached`: in a process group of its own, which `process.kill(-pid, signal)` reaches as a terminal's Ctrl-C would.
+ */
+export function startService(relativeScript: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = [], options: { detached?: boolean } = {}): Service {
   const child = spawn(process.execPath, [...nodeArgs, path.join(repoRoot, relativeScript)], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: options.detached ?? false,
   });
   const lines: string[] = [];
   const waiters = new Set<{ pattern: RegExp; resolve: (line: string) => void }>();

@@ -80,6 +80,22 @@ export const workerEnvSchema = commonEnvSchema.extend({
   WORKER_CONCURRENCY: int(1, 1),
 });
 
+/**
+ * `npm start` (apps/launcher), before it runs web and worker: what it must provide. Only it reads these meanings of
+ * unset; `start:web` / `start:worker` alone keep the defaults above (production process types use real services).
+ */
+export const launcherEnvSchema = z.object({
+  LOG_LEVEL: commonEnvSchema.shape.LOG_LEVEL,
+  /** Unset: an embedded PostgreSQL under DATA_DIR/postgres, started before web and worker and stopped with them. */
+  DATABASE_URL: optionalString.pipe(z.url().optional()),
+  /** Unset: the Redis answering at LOCAL_REDIS_URL, else a redis-server from the PATH with its data under DATA_DIR/redis. */
+  REDIS_URL: optionalString.pipe(z.url().optional()),
+  /** Where a Redis is looked for when REDIS_URL is unset: where web and worker look by default. */
+  LOCAL_REDIS_URL: commonEnvSchema.shape.REDIS_URL,
+  DATA_DIR: commonEnvSchema.shape.DATA_DIR,
+});
+
 export type CommonEnv = z.infer<typeof commonEnvSchema>;
 export type WebEnv = z.infer<typeof webEnvSchema>;
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
+export type LauncherEnv = z.infer<typeof launcherEnvSchema>;

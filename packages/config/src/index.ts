@@ -1,5 +1,5 @@
-export { commonEnvSchema, webEnvSchema, workerEnvSchema } from "./env";
-export type { CommonEnv, WebEnv, WorkerEnv } from "./env";
+export { commonEnvSchema, launcherEnvSchema, webEnvSchema, workerEnvSchema } from "./env";
+export type { CommonEnv, LauncherEnv, WebEnv, WorkerEnv } from "./env";
 export { parseEnv, ConfigError } from "./load";
 export { storageConfigFrom } from "./storage";
 export type { StorageConfig } from "./storage";
