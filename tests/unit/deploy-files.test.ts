@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { parseEnv, webEnvSchema, workerEnvSchema } from "@pagewise/config";
+import { launcherEnvSchema, parseEnv, webEnvSchema, workerEnvSchema } from "@pagewise/config";
 import { defaultMigrationsDir } from "@pagewise/db";
 import { parseDockerfile, type DockerInstruction } from "../support/dockerfile";
 
@@ -12,7 +12,7 @@ import { parseDockerfile, type DockerInstruction } from "../support/dockerfile";
 const root = path.resolve(__dirname, "../..");
 const read = (file: string) => fs.readFileSync(path.join(root, file), "utf8");
 const scripts = (JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts;
-const schemaKeys = new Set([...Object.keys(webEnvSchema.shape), ...Object.keys(workerEnvSchema.shape)]);
+const schemaKeys = new Set([...Object.keys(webEnvSchema.shape), ...Object.keys(workerEnvSchema.shape), ...Object.keys(launcherEnvSchema.shape)]);
 const parseBoth = (env: Record<string, string>) => {
   parseEnv(webEnvSchema, env);
   parseEnv(workerEnvSchema, env);
