@@ -22,6 +22,14 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // npm start runs us through a shell (npm → sh → launcher). On SIGTERM npm signals the shell and exits without waiting;
+  // the shell dies and we are re-parented, with no signal of our own. That is a SIGTERM too: nothing outlives npm start.
+  const parent = process.ppid;
+  const orphaned = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(orphaned);
+    process.kill(process.pid, "SIGTERM");
+  }, 1000).unref();
   let code = 1;
   try {
     const redis = env.REDIS_URL ? undefined : await findLocalRedis(env.LOCAL_REDIS_URL);
