@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { freePort, startService, type Service } from "../support/processes";
+import { freePort, startProcess, startService, type Service } from "../support/processes";
 import { corpusFile, databaseUrl, obliterate, randomPrefix, redisUrl } from "../support/services";
 
 interface ServiceInfo {
@@ -9,6 +9,10 @@ interface ServiceInfo {
   port: number;
   dataDir: string;
 }
+
+/** Resolves with the promise's value, or "still running" after `ms`: a stop that hangs fails an assertion, not the test's timeout. */
+const within = <T>(promise: Promise<T>, ms: number) =>
+  Promise.race([promise, new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), ms).unref())]);
 
 const jsonOf = (line: string) => JSON.parse(line.slice(line.indexOf("{"))) as Record<string, unknown>;
 
@@ -22,10 +26,10 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * `npm start` on a machine with Node and redis-server but no database (the README's quick start): the launcher, run
- * exactly as the start script runs it, with DATABASE_URL and REDIS_URL unset. The Redis it probes first is pointed at
- * a port where nothing listens, so it starts its own redis-server from the PATH, and the machine's PostgreSQL and Redis
- * are never used.
+ * `npm start` on a machine with Node and redis-server but no database (the README's quick start), for real: npm runs the
+ * start script (`--ignore-scripts` skips only the prestart build, which the test command has done), with DATABASE_URL
+ * and REDIS_URL unset. The Redis it probes first is pointed at a port where nothing listens, so it starts its own
+ * redis-server from the PATH; the machine's PostgreSQL and Redis are never used.
  */
 describe("npm start with DATABASE_URL and REDIS_URL unset", () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pw-quick-start-"));
@@ -43,8 +47,10 @@ describe("npm start with DATABASE_URL and REDIS_URL unset", () => {
   async function launch(options: { detached?: boolean } = {}) {
     const port = await freePort();
     const nothingThere = await freePort();
-    const launcher = startService(
-      "apps/launcher/dist/main.js",
+    const launcher = startProcess(
+      "npm start",
+      "npm",
+      ["start", "--ignore-scripts"],
       {
         DATABASE_URL: undefined,
         REDIS_URL: undefined,
@@ -54,13 +60,15 @@ describe("npm start with DATABASE_URL and REDIS_URL unset", () => {
         HOST: "127.0.0.1",
         LOG_LEVEL: "info",
         NODE_ENV: "test",
+        npm_config_update_notifier: "false",
       },
-      [],
       options,
     );
     launchers.push(launcher);
+    // "close": npm has exited and so has everything that shares its output: launcher, web, worker, services process.
     const exited = new Promise<number | null>((resolve) => launcher.child.once("close", (code) => resolve(code)));
-    const services = jsonOf(await launcher.waitForLine(/services started/, 90_000)) as { postgres: ServiceInfo; redis: ServiceInfo };
+    const services = jsonOf(await launcher.waitForLine(/services started/, 90_000)) as { servicesPid: number; postgres: ServiceInfo; redis: ServiceInfo };
+    serverPids.add(services.servicesPid);
     serverPids.add(services.postgres.pid);
     serverPids.add(services.redis.pid);
     const [, workerLine] = await Promise.all([launcher.waitForLine(/web listening/, 60_000), launcher.waitForLine(/worker started/, 60_000)]);
@@ -94,7 +102,10 @@ describe("npm start with DATABASE_URL and REDIS_URL unset", () => {
     const { id } = (await res.json()) as { id: string };
     const processed = await documentWhen(first.base, id, (d) => d.status === "succeeded" || d.status === "failed", 120_000);
     expect({ status: processed.status, pagesDone: processed.pagesDone }).toEqual({ status: "succeeded", pagesDone: 1 });
-    expect(await first.launcher.stop("SIGTERM", 60_000)).toBe(0);
+    // SIGTERM to npm, as a process manager sends it: npm passes it to the shell and exits at once; the launcher stops.
+    first.launcher.child.kill("SIGTERM");
+    expect(await within(first.exited, 60_000)).not.toBe("still running");
+    expect(first.launcher.lines.filter((l) => /services stopped/.test(l))).toHaveLength(1);
     expectStopped(first.postgres, first.redis);
     expect(fs.existsSync(path.join(dataDir, "postgres", "data", "postmaster.pid"))).toBe(false);
 
@@ -106,13 +117,14 @@ describe("npm start with DATABASE_URL and REDIS_URL unset", () => {
     expect(kept.pages).toHaveLength(1);
     expect((await fetch(new URL(kept.pages[0]!.jsonUrl, second.base))).status).toBe(200);
     process.kill(-second.launcher.child.pid!, "SIGINT");
-    expect(await second.exited).toBe(0);
+    expect(await within(second.exited, 60_000)).not.toBe("still running");
+    expect(second.launcher.lines.filter((l) => /services stopped|exited with code [1-9]/.test(l))).toEqual([expect.stringMatching(/services stopped/)]);
     expectStopped(second.postgres, second.redis);
 
-    // Third run: the worker dies; npm start stops the web and its servers too, and says it failed.
+    // Third run: the worker dies; npm start stops the web and the servers too, and fails.
     const third = await launch();
     process.kill(third.workerPid, "SIGKILL");
-    expect(await third.exited).toBe(1);
+    expect(await within(third.exited, 60_000)).toBe(1);
     expectStopped(third.postgres, third.redis);
   }, 300_000);
 

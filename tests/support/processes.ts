@@ -28,12 +28,17 @@ export async function freePort(): Promise<number> {
 /** The Node flags of an npm start script, so tests run the processes as production does (the bench's parser). */
 export const startScriptFlags = (scriptName: "start:web" | "start:worker"): string[] => startCommand(scriptName).flags;
 
+/** Starts one of our compiled processes (apps/web/dist/main.js, apps/worker/dist/main.js) as a real OS process. */
+export function startService(relativeScript: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Service {
+  return startProcess(relativeScript, process.execPath, [...nodeArgs, path.join(repoRoot, relativeScript)], env);
+}
+
 /**
- * Starts one of our compiled processes (apps/web/dist/main.js, apps/worker/dist/main.js) as a real OS process.
- * `detached`: in a process group of its own, which `process.kill(-pid, signal)` reaches as a terminal's Ctrl-C would.
+ * Starts `file args…` in the repository (`npm start`, say). `detached`: in a process group of its own, which
+ * `process.kill(-pid, signal)` reaches as a terminal's Ctrl-C reaches its foreground group.
  */
-export function startService(relativeScript: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = [], options: { detached?: boolean } = {}): Service {
-  const child = spawn(process.execPath, [...nodeArgs, path.join(repoRoot, relativeScript)], {
+export function startProcess(label: string, file: string, args: string[], env: NodeJS.ProcessEnv, options: { detached?: boolean } = {}): Service {
+  const child = spawn(file, args, {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -74,7 +79,7 @@ export function startService(relativeScript: string, env: NodeJS.ProcessEnv, nod
         };
         const timer = setTimeout(() => {
           cleanup();
-          reject(new Error(`${relativeScript}: no line matching ${pattern} within ${timeoutMs} ms:\n${lines.slice(-20).join("\n")}`));
+          reject(new Error(`${label}: no line matching ${pattern} within ${timeoutMs} ms:\n${lines.slice(-20).join("\n")}`));
         }, timeoutMs);
         const cleanup = () => {
           clearTimeout(timer);
@@ -84,7 +89,7 @@ export function startService(relativeScript: string, env: NodeJS.ProcessEnv, nod
         void exit.then((code) => {
           if (!waiters.has(waiter)) return;
           cleanup();
-          reject(new Error(`${relativeScript} exited (${code}) before printing ${pattern}:\n${lines.slice(-20).join("\n")}`));
+          reject(new Error(`${label} exited (${code}) before printing ${pattern}:\n${lines.slice(-20).join("\n")}`));
         });
       });
     },
@@ -96,7 +101,7 @@ export function startService(relativeScript: string, env: NodeJS.ProcessEnv, nod
         return await Promise.race([
           exit,
           new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`${relativeScript} did not exit within ${timeoutMs} ms of ${signal}`)), timeoutMs);
+            timer = setTimeout(() => reject(new Error(`${label} did not exit within ${timeoutMs} ms of ${signal}`)), timeoutMs);
           }),
         ]);
       } finally {

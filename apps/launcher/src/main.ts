@@ -42,7 +42,7 @@ async function main(): Promise<void> {
       const ready = await services.ready;
       if (ready.databaseUrl) childEnv.DATABASE_URL = ready.databaseUrl;
       if (ready.redisUrl) childEnv.REDIS_URL = ready.redisUrl;
-      log.info({ postgres: ready.postgres, redis: ready.redis }, "services started for web and worker");
+      log.info({ servicesPid: services.pid, postgres: ready.postgres, redis: ready.redis }, "services started for web and worker");
     }
     if (redis?.kind === "running") log.info({ redis: redis.url }, "using the Redis that answers there");
     process.off("SIGINT", onSignal);

@@ -24,6 +24,8 @@ export type ServicesMessage =
 export type ServicesReady = Extract<ServicesMessage, { type: "ready" }>;
 
 export interface RunningServices {
+  /** The services process's pid. */
+  pid: number;
   ready: Promise<ServicesReady>;
   /** Stops them (the services process stops what it started, then exits) and resolves once it has exited. */
   stop(): Promise<void>;
@@ -50,6 +52,7 @@ export function startServices(plan: ServicesPlan): RunningServices {
   });
   ready.catch(() => undefined); // the caller awaits it; this only keeps an early exit from being an unhandled rejection
   return {
+    pid: child.pid as number,
     ready,
     async stop() {
       if (child.connected) child.disconnect();
