@@ -16,12 +16,17 @@ const within = <T>(promise: Promise<T>, ms: number) =>
 
 const jsonOf = (line: string) => JSON.parse(line.slice(line.indexOf("{"))) as Record<string, unknown>;
 
+/** Running (a zombie that exited and waits for init to reap it, as an orphan does, is not). */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true; // no /proc here: signal 0 is all we know
   }
 }
 
@@ -127,6 +132,14 @@ describe("npm start with DATABASE_URL and REDIS_URL unset", () => {
     expect(await within(third.exited, 60_000)).toBe(1);
     expectStopped(third.postgres, third.redis);
   }, 300_000);
+
+  it("stops PostgreSQL and redis-server when npm start, web and worker are killed outright (SIGKILL)", async () => {
+    const run = await launch({ detached: true });
+    process.kill(-run.launcher.child.pid!, "SIGKILL"); // npm, its shell, the launcher, web and worker: not the servers' group
+    expect(await within(run.exited, 60_000)).not.toBe("still running");
+    expectStopped(run.postgres, run.redis);
+    expect(isAlive(run.servicesPid)).toBe(false);
+  }, 120_000);
 
   it("with DATABASE_URL and REDIS_URL set, starts neither and runs web and worker on them", async () => {
     const ownDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pw-quick-start-set-"));
