@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
 import { startCommand } from "../../apps/bench/src/processes";
 import { repoRoot } from "./services";
@@ -14,16 +13,8 @@ export interface Service {
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A loopback port nothing listens on (npm start's launcher picks its servers' ports with it). */
+export { freePort } from "../../apps/launcher/src/daemon";
 
 /** The Node flags of an npm start script, so tests run the processes as production does (the bench's parser). */
 export const startScriptFlags = (scriptName: "start:web" | "start:worker"): string[] => startCommand(scriptName).flags;
