@@ -255,8 +255,8 @@ function hugeJpeg(file) {
 }
 
 /**
- * A 960 x 540 pt slide as PowerPoint exports it: hundreds of text runs, each inside its own even-odd clip, all in
- * a transparency group drawn through a luminosity soft mask, and six images.
+ * A 960 x 540 pt slide as PowerPoint exports it: hundreds of text runs, each inside its own even-odd clip, drawn
+ * under a luminosity soft mask and again inside a soft-masked transparency group, and six images.
  */
 function clipsAndSoftMask(file, runs = 400) {
   const pdf = new PdfWriter(file);
@@ -282,9 +282,11 @@ function clipsAndSoftMask(file, runs = 400) {
   const softMask = pdf.add(`<< /Type /ExtGState /SMask << /Type /Mask /S /Luminosity /G ${maskShape} 0 R >> >>`);
   const plain = pdf.add("<< /Type /ExtGState /SMask /None /ca 0.9 >>");
   const imageOps = images.map((_, i) => `q 150 0 0 112 ${20 + (i % 3) * 310} ${i < 3 ? 20 : 400} cm /Im${i} Do Q`).join("\n");
-  const contents = pdf.add("/Filter /FlateDecode", flate(`${imageOps}\nq /SM gs /G Do Q\nq /GP gs 0 0 1 rg 10 10 100 20 re f Q`));
+  // The runs twice: drawn while the soft mask is active (pdf.js composes the mask after every drawing operation),
+  // and inside the soft-masked transparency group.
+  const contents = pdf.add("/Filter /FlateDecode", flate(`${imageOps}\nq /SM gs\n${body}Q\nq /SM gs /G Do Q\nq /GP gs 0 0 1 rg 10 10 100 20 re f Q`));
   const xobjects = images.map((ref, i) => `/Im${i} ${ref} 0 R`).join(" ");
-  const resources = `<< /XObject << /G ${group} 0 R ${xobjects} >> /ExtGState << /SM ${softMask} 0 R /GP ${plain} 0 R >> >>`;
+  const resources = `<< /Font << /F1 ${font} 0 R >> /XObject << /G ${group} 0 R ${xobjects} >> /ExtGState << /SM ${softMask} 0 R /GP ${plain} 0 R >> >>`;
   pdf.finish([pageObject(pdf, pages, { width: 960, height: 540, contents, resources })], pages);
 }
 
