@@ -327,7 +327,7 @@ function groupsAndSoftMasks(file, forms = 3355, masks = 1599) {
 }
 
 /**
- * `copies` copies of a 30-page letter document whose pages each hold a 300 dpi grey scan (a ~150 KB JPEG of its
+ * `copies` copies of a 30-page letter document whose pages each hold a ~280 dpi grey scan (a ~150 KB JPEG of its
  * own) and a few lines of text: 30 pages = ~4.7 MB, 600 pages (copies = 20) = ~95 MB.
  */
 function scannedCopies(file, copies) {
@@ -338,7 +338,7 @@ function scannedCopies(file, copies) {
   for (let copy = 0; copy < copies; copy++) {
     for (let p = 0; p < 30; p++) {
       const next = random(1000 + p); // the same 30 pages in every copy, written again each time (no shared objects)
-      const image = jpegImage(pdf, 2550, 3300, 1, (bx, by) => 50 - ((bx + by) % 9) - next() * 40);
+      const image = jpegImage(pdf, 2450, 3160, 1, (bx, by) => 50 - ((bx + by) % 9) - next() * 40);
       const text = Array.from({ length: 12 }, (_, i) => `BT /F1 11 Tf 72 ${700 - i * 16} Td ${textLine(`Copy ${copy + 1}, page ${p + 1}, line ${i + 1}: a scanned page with a text layer.`)} ET`).join("\n");
       const contents = pdf.add("/Filter /FlateDecode", flate(`q 612 0 0 792 0 0 cm /I Do Q\n0 g\n${text}`));
       refs.push(pageObject(pdf, pages, { width: 612, height: 792, contents, resources: `<< /XObject << /I ${image} 0 R >> /Font << /F1 ${font} 0 R >> >>` }));
