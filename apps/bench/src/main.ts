@@ -18,7 +18,7 @@ import { bullConnection, QueueName } from "@pagewise/queue";
 import { uploadPdf, uploadRate } from "./http";
 import { freePort, repoRoot, startCommand, startNode, type Proc } from "./processes";
 import { PeakRss } from "./rss";
-import { dropDatabase, startS3, storageEnv } from "./stack";
+import { dropDatabase, processEnv, startS3, storageEnv } from "./stack";
 import { median, percentile, round } from "./stats";
 
 const { values } = parseArgs({
@@ -98,18 +98,7 @@ async function main(): Promise<void> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const storage = storageEnv(values.storage, work, s3.endpoint, "pagewise-bench");
-  const env = {
-    ...storage,
-    NODE_ENV: "production",
-    LOG_LEVEL: "warn",
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    QUEUE_PREFIX: prefix,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    RENDER_DPI: values.dpi,
-    // As the image sets it (Dockerfile ENV): two glibc malloc arenas per process.
-    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
-  };
+  const env = processEnv({ storage, databaseUrl, redisUrl, prefix, dpi: values.dpi });
   const procs: Proc[] = [];
   // Interrupted (Ctrl-C, a CI timeout): take the web and worker processes down too, so none outlives the bench. The
   // worker's compute child exits on its own when its parent's IPC channel closes.

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * npm run bench:memory -- DIR [--cgroup-mb 512] [--deadline 600] [--dpi 150] [--storage s3|local] [--out FILE]
- *                            [--shard I/N] [--json]
+ * npm run bench:memory -- DIR [--cgroup-mb 512] [--deadline 600] [--page-deadline 5] [--dpi 150] [--storage s3|local]
+ *                            [--out FILE] [--shard I/N] [--json]
  *
  * Runs every PDF in DIR, one at a time, through the real processes (web + one worker + an S3 server on loopback,
  * as `npm run bench` does) and reports per file: pages, outcome (status and error code), pages degraded or
@@ -20,7 +20,7 @@ import { Client } from "pg";
 import { createMemoryCgroup, type MemoryCgroup } from "./cgroup";
 import { freePort, startCommand, startNode, type Proc } from "./processes";
 import { PeakRss } from "./rss";
-import { dropDatabase, startS3, storageEnv } from "./stack";
+import { dropDatabase, processEnv, startS3, storageEnv } from "./stack";
 import { round } from "./stats";
 import { summarize, type SweepRecord } from "./sweep-summary";
 
@@ -29,6 +29,7 @@ const { values, positionals } = parseArgs({
   options: {
     "cgroup-mb": { type: "string" },
     deadline: { type: "string", default: "600" },
+    "page-deadline": { type: "string", default: "5" },
     dpi: { type: "string", default: "150" },
     storage: { type: "string", default: "s3" },
     out: { type: "string" },
@@ -36,14 +37,16 @@ const { values, positionals } = parseArgs({
     json: { type: "boolean", default: false },
   },
 });
-const usage = "usage: npm run bench:memory -- DIR [--cgroup-mb 512] [--deadline 600] [--dpi 150] [--storage s3|local] [--out FILE] [--shard I/N]\n";
+const usage = "usage: npm run bench:memory -- DIR [--cgroup-mb 512] [--deadline 600] [--page-deadline 5] [--dpi 150] [--storage s3|local] [--out FILE] [--shard I/N]\n";
 const dir = positionals[0];
 if (!dir || !fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
   process.stderr.write(usage);
   process.exit(2);
 }
 const [shardIndex, shardCount] = (values.shard as string).split("/").map(Number) as [number, number];
+/** A file's deadline: --deadline seconds, or --page-deadline seconds a page once the page count is known, whichever is longer. */
 const deadlineMs = Number(values.deadline) * 1000;
+const pageDeadlineMs = Number(values["page-deadline"]) * 1000;
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const prefix = `pwsweep-${randomBytes(4).toString("hex")}`;
 const databaseUrl = `postgresql://postgres@127.0.0.1:5432/${prefix.replace(/-/g, "_")}`;
@@ -85,13 +88,15 @@ async function upload(base: string, file: string): Promise<{ id?: string; reject
   return { rejected: `${res.status} ${body.error?.code ?? "?"}` };
 }
 
-/** Long-polls the document until it is finished or `until` (performance.now()) passes. */
-async function waitFinished(base: string, id: string, until: number): Promise<DocumentAnswer> {
+/** Long-polls the document until it is finished or its deadline (from `start`, performance.now()) passes. */
+async function waitFinished(base: string, id: string, start: number): Promise<DocumentAnswer> {
   let since = "";
+  let until = start + deadlineMs;
   for (;;) {
     const wait = Math.max(0, Math.min(30, Math.floor((until - performance.now()) / 1000)));
     const res = await fetch(`${base}/api/documents/${id}?wait=${wait}${since ? `&since=${since}` : ""}`);
     const doc = (await res.json()) as DocumentAnswer;
+    until = Math.max(until, start + (doc.pageCount ?? 0) * pageDeadlineMs);
     if (["succeeded", "failed", "cancelled"].includes(doc.status) || performance.now() >= until) return doc;
     since = `${doc.status}:${doc.pagesDone}`;
   }
@@ -119,17 +124,8 @@ async function main(): Promise<void> {
   const s3 = await startS3(work, "pagewise-sweep");
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const env = {
-    ...storageEnv(values.storage as string, work, s3.endpoint, "pagewise-sweep"),
-    NODE_ENV: "production",
-    LOG_LEVEL: "warn",
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    QUEUE_PREFIX: prefix,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    RENDER_DPI: values.dpi as string,
-    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2", // as the image sets it
-  };
+  const storage = storageEnv(values.storage as string, work, s3.endpoint, "pagewise-sweep");
+  const env = processEnv({ storage, databaseUrl, redisUrl, prefix, dpi: values.dpi as string });
   const limitMb = values["cgroup-mb"] ? Number(values["cgroup-mb"]) : undefined;
   let cgroup: MemoryCgroup | undefined;
   const procs: Proc[] = [];
@@ -191,7 +187,7 @@ async function main(): Promise<void> {
     try {
       const uploaded = await upload(base, path.join(dir as string, file));
       if (uploaded.id) {
-        doc = await waitFinished(base, uploaded.id, t0 + deadlineMs);
+        doc = await waitFinished(base, uploaded.id, t0);
         outcome = doc.status === "failed" ? `failed:${doc.error?.code ?? "?"}` : doc.status;
         if (!["succeeded", "failed", "cancelled"].includes(doc.status)) {
           outcome = `deadline:${doc.status}`;

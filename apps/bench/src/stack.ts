@@ -15,6 +15,22 @@ export function storageEnv(kind: string, work: string, s3Endpoint: string, bucke
   return { S3_BUCKET: bucket, S3_ENDPOINT: s3Endpoint, S3_FORCE_PATH_STYLE: "true", AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER" };
 }
 
+/** The environment of the web and worker processes the bench and the sweep start: production settings, own database and queue prefix. */
+export function processEnv(o: { storage: Record<string, string>; databaseUrl: string; redisUrl: string; prefix: string; dpi: string }): Record<string, string> {
+  return {
+    ...o.storage,
+    NODE_ENV: "production",
+    LOG_LEVEL: "warn",
+    DATABASE_URL: o.databaseUrl,
+    REDIS_URL: o.redisUrl,
+    QUEUE_PREFIX: o.prefix,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    RENDER_DPI: o.dpi,
+    // As the image sets it (Dockerfile ENV): two glibc malloc arenas per process.
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
+  };
+}
+
 /** Drops a database the web process created by its migrations (FORCE: the processes may still hold connections). */
 export async function dropDatabase(databaseUrl: string): Promise<void> {
   const admin = new URL(databaseUrl);
