@@ -1,24 +1,14 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { isPermanentFailure } from "@pagewise/core";
 import { openPdf } from "@pagewise/pdf";
 import { REOPEN_AFTER_PAGES } from "../../packages/pdf/src/pdf-document";
 import { FileSource } from "../../packages/pdf/src/file-source";
+import { failureCode } from "../support/failure-code";
 import { corpusDir } from "../support/services";
 
 const file = (name: string) => path.join(corpusDir, `${name}.pdf`);
 const limits = { dpi: 36, maxPixels: 1_000_000 };
-
-async function failureCode(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isPermanentFailure(error)) return error.code;
-    throw error;
-  }
-  throw new Error("expected a PermanentFailure");
-}
 
 describe("openPdf(path): pdf.js reads the file by range and is re-opened along a long document", () => {
   it("reads only part of a long PDF to open it and render a page", async () => {
