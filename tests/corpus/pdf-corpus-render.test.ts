@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { isPermanentFailure } from "@pagewise/core";
 import { openPdf, type PdfDocument } from "@pagewise/pdf";
+import { failureCode } from "../support/failure-code";
 import { corpusDir } from "../support/services";
 
 const read = (name: string) => new Uint8Array(fs.readFileSync(path.join(corpusDir, `${name}.pdf`)));
@@ -15,16 +15,6 @@ async function withDoc<T>(name: string, use: (doc: PdfDocument) => Promise<T>): 
   } finally {
     await doc.destroy();
   }
-}
-
-async function failureCode(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isPermanentFailure(error)) return error.code;
-    throw error;
-  }
-  throw new Error("expected a PermanentFailure");
 }
 
 describe("openPdf + renderPage on the corpus", () => {

@@ -18,6 +18,7 @@ import { bullConnection, QueueName } from "@pagewise/queue";
 import { uploadPdf, uploadRate } from "./http";
 import { freePort, repoRoot, startCommand, startNode, type Proc } from "./processes";
 import { PeakRss } from "./rss";
+import { dropDatabase, processEnv, startS3, storageEnv } from "./stack";
 import { median, percentile, round } from "./stats";
 
 const { values } = parseArgs({
@@ -59,24 +60,7 @@ const ownDatabase = !process.env.BENCH_DATABASE_URL;
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? `postgresql://postgres@127.0.0.1:5432/${prefix.replace(/-/g, "_")}`;
 
 async function dropOwnDatabase(): Promise<void> {
-  if (!ownDatabase) return;
-  const admin = new URL(databaseUrl);
-  const name = admin.pathname.slice(1);
-  admin.pathname = "/postgres";
-  const client = new Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
-}
-
-/** s3rver in a child process (see s3-server.ts), so the workers' uploads do not share the timing client's event loop. */
-async function startS3(dir: string, bucket: string) {
-  const server = startNode({ flags: [], script: "apps/bench/dist/s3-server.js", args: [dir, bucket] }, {});
-  const line = await server.waitFor(/s3rver listening on \d+/, 30_000);
-  return { endpoint: `http://127.0.0.1:${line.split(" ").pop() as string}`, proc: server };
+  if (ownDatabase) await dropDatabase(databaseUrl);
 }
 
 /** `count` timed status GETs from a separate process (status-probe.ts); milliseconds. */
@@ -113,28 +97,8 @@ async function main(): Promise<void> {
   const s3 = await startS3(work, "pagewise-bench");
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const storage =
-    values.storage === "local"
-      ? { DATA_DIR: path.join(work, "data") }
-      : {
-          S3_BUCKET: "pagewise-bench",
-          S3_ENDPOINT: s3.endpoint,
-          S3_FORCE_PATH_STYLE: "true",
-          AWS_ACCESS_KEY_ID: "S3RVER",
-          AWS_SECRET_ACCESS_KEY: "S3RVER",
-        };
-  const env = {
-    ...storage,
-    NODE_ENV: "production",
-    LOG_LEVEL: "warn",
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    QUEUE_PREFIX: prefix,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    RENDER_DPI: values.dpi,
-    // As the image sets it (Dockerfile ENV): two glibc malloc arenas per process.
-    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
-  };
+  const storage = storageEnv(values.storage, work, s3.endpoint, "pagewise-bench");
+  const env = processEnv({ storage, databaseUrl, redisUrl, prefix, dpi: values.dpi });
   const procs: Proc[] = [];
   // Interrupted (Ctrl-C, a CI timeout): take the web and worker processes down too, so none outlives the bench. The
   // worker's compute child exits on its own when its parent's IPC channel closes.

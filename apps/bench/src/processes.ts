@@ -23,13 +23,18 @@ export function startCommand(scriptName: "start:web" | "start:worker"): { flags:
 /**
  * Starts `node [flags] script [args]`. With `cpus` (a taskset list such as "1"), the process and every thread and
  * process it starts later (the worker's compute child) run on those CPUs only: taskset sets the affinity and execs
- * node, so the pid is node's.
+ * node, so the pid is node's. With `cgroupProcs` (a cgroup's cgroup.procs file), a shell writes its own pid there
+ * and execs node, so node and everything it starts live in that cgroup from their first instruction.
  */
-export function startNode(command: { flags: string[]; script: string; args?: string[] }, env: NodeJS.ProcessEnv, cpus?: string): Proc {
+export function startNode(command: { flags: string[]; script: string; args?: string[] }, env: NodeJS.ProcessEnv, cpus?: string, cgroupProcs?: string): Proc {
   const { flags, script, args = [] } = command;
   const argv = [...flags, path.join(repoRoot, script), ...args];
   const options = { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] as ("ignore" | "pipe")[] };
-  const child = cpus === undefined ? spawn(process.execPath, argv, options) : spawn("taskset", ["--cpu-list", cpus, process.execPath, ...argv], options);
+  const node = cpus === undefined ? [process.execPath, ...argv] : ["taskset", "--cpu-list", cpus, process.execPath, ...argv];
+  const child =
+    cgroupProcs === undefined
+      ? spawn(node[0] as string, node.slice(1), options)
+      : spawn("sh", ["-c", 'echo $$ > "$0" && exec "$@"', cgroupProcs, ...node], options);
   const lines: string[] = [];
   const listeners = new Set<(line: string) => void>();
   const onData = (chunk: Buffer) => {

@@ -112,9 +112,10 @@ export class PeakRss {
     return this;
   }
 
-  /** The peaks so far (see memoryOf), bytes; stops sampling. */
+  /** The peaks so far (see memoryOf), bytes, with one last sample taken here (a run shorter than the thread's start-up still gets one); stops sampling. */
   stop(): { rss: number; charged: number } {
     void this.thread?.terminate();
-    return { rss: this.peak[0] as number, charged: this.peak[1] as number };
+    const last = memoryOf(this.roots.flatMap((pid) => [pid, ...descendantsOf(pid)]));
+    return { rss: Math.max(this.peak[0] as number, last.rss), charged: Math.max(this.peak[1] as number, last.charged) };
   }
 }

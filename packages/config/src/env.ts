@@ -66,7 +66,7 @@ export const workerEnvSchema = commonEnvSchema.extend({
   YOLO_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.25),
   YOLO_IOU: z.coerce.number().min(0).max(1).default(0.45),
   RENDER_DPI: int(150, 18),
-  MAX_PAGES: int(2000, 1),
+  MAX_PAGES: int(10_000, 1),
   MAX_PAGE_PIXELS: int(16_000_000, 10_000),
   DOCUMENT_TIMEOUT_SECONDS: int(3600, 1),
   PAGE_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),

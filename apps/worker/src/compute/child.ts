@@ -1,4 +1,3 @@
-import fs from "node:fs/promises";
 import { isPermanentFailure } from "@pagewise/core";
 import { createDetector, PpocrRecognizer, type Detector, type TextRecognizer } from "@pagewise/detector";
 import { openPdf, type PdfDocument } from "@pagewise/pdf";
@@ -48,8 +47,8 @@ async function handle(request: ComputeRequest): Promise<unknown> {
   switch (request.type) {
     case "open": {
       await closeDocument();
-      const bytes = await fs.readFile(request.path);
-      pdf = await openPdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { maxPages: request.maxPages });
+      // By path: pdf.js reads the file by range, so the child never holds the whole PDF (a 95 MB file cost it twice that).
+      pdf = await openPdf(request.path, { maxPages: request.maxPages });
       return { numPages: pdf.numPages } satisfies OpenReply;
     }
     case "page": {
