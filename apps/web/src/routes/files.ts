@@ -8,7 +8,7 @@ export function filesRouter(store: ObjectStore): Router {
   router.get("/*key", async (req, res) => {
     const raw = (req.params as { key?: string[] | string }).key;
     const key = Array.isArray(raw) ? raw.join("/") : (raw ?? "");
-    if (!isSafeKey(key)) throw notFound("No such file.");
+    if (!isSafeKey(key)) throw notFound("file");
     try {
       const { stream, size, contentType } = await store.getStream(key);
       res.setHeader("Content-Length", String(size));
@@ -16,7 +16,7 @@ export function filesRouter(store: ObjectStore): Router {
       res.setHeader("Cache-Control", "private, max-age=3600");
       stream.pipe(res);
     } catch (error) {
-      if (error instanceof ObjectNotFound) throw notFound("No such file.");
+      if (error instanceof ObjectNotFound) throw notFound("file");
       throw error;
     }
   });

@@ -1,5 +1,5 @@
 import type { RequestHandler } from "express";
-import { HttpError } from "../http-error";
+import { apiError } from "../http-error";
 import { sameSecret } from "./constant-time";
 
 /** The token of an `Authorization: Bearer <token>` header, or undefined. */
@@ -19,6 +19,6 @@ export function requireApiKey(apiKey: string | undefined): RequestHandler {
     const token = bearerToken(req.headers.authorization);
     if (token && sameSecret(token, apiKey)) return next();
     res.setHeader("WWW-Authenticate", 'Bearer realm="pagewise"');
-    next(new HttpError(401, "unauthorized", "Send the API key as Authorization: Bearer <key>."));
+    next(apiError("unauthorized", { how: "send the API key as Authorization: Bearer <key>" }));
   };
 }
