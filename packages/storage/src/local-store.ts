@@ -57,23 +57,37 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
-  async getStream(key: string): Promise<ObjectStream> {
+  async getStream(key: string, options: { within?: string } = {}): Promise<ObjectStream> {
+    const file = this.pathOf(key);
     let handle: fs.FileHandle;
     try {
-      handle = await fs.open(this.pathOf(key), "r");
+      handle = await fs.open(file, "r");
     } catch (error) {
       throw isMissing(error) ? new ObjectNotFound(key) : error;
     }
-    // Stat the open handle: size and content belong to the same file even if it is replaced meanwhile.
-    const stats = await handle.stat().catch(async (error: unknown) => {
+    try {
+      // Stat the open handle: size and content belong to the same file even if it is replaced meanwhile.
+      const stats = await handle.stat();
+      if (!stats.isFile()) throw new ObjectNotFound(key);
+      const { within } = options;
+      if (within !== undefined && !(key.startsWith(within) && within.endsWith("/") && (await this.reallyWithin(file, stats, within))))
+        throw new ObjectNotFound(key);
+      return { stream: handle.createReadStream(), size: stats.size, contentType: contentTypeFor(key) };
+    } catch (error) {
       await handle.close();
-      throw error;
-    });
-    if (!stats.isFile()) {
-      await handle.close();
-      throw new ObjectNotFound(key);
+      throw isMissing(error) ? new ObjectNotFound(key) : error;
     }
-    return { stream: handle.createReadStream(), size: stats.size, contentType: contentTypeFor(key) };
+  }
+
+  /**
+   * The opened file is the one at `file`'s real path, and that path lies inside the real path of `folder`: a symlink
+   * anywhere on the way (the file, or a directory above it) cannot lead out of the folder.
+   */
+  private async reallyWithin(file: string, opened: { dev: number; ino: number }, folder: string): Promise<boolean> {
+    const [realFile, realFolder] = await Promise.all([fs.realpath(file), fs.realpath(this.pathOf(folder.slice(0, -1)))]);
+    if (!realFile.startsWith(realFolder + path.sep)) return false;
+    const real = await fs.stat(realFile);
+    return real.dev === opened.dev && real.ino === opened.ino;
   }
 
   async head(key: string): Promise<StoredObject | null> {

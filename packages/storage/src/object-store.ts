@@ -17,8 +17,11 @@ export interface ObjectStore {
   putFile(key: string, filePath: string, contentType: string): Promise<void>;
   /** Throws ObjectNotFound. */
   get(key: string): Promise<Buffer>;
-  /** Throws ObjectNotFound. */
-  getStream(key: string): Promise<ObjectStream>;
+  /**
+   * Throws ObjectNotFound. `within`: a folder prefix of `key` the object must really be in: the local driver also
+   * refuses a file whose real path (symlinks resolved) leaves that folder; S3 has no links.
+   */
+  getStream(key: string, options?: { within?: string }): Promise<ObjectStream>;
   head(key: string): Promise<StoredObject | null>;
   /** The first `length` bytes (fewer if the object is shorter). Throws ObjectNotFound. */
   readStart(key: string, length: number): Promise<Buffer>;

@@ -106,8 +106,9 @@ export class S3ObjectStore implements ObjectStore {
     return Buffer.concat(chunks);
   }
 
-  async getStream(key: string): Promise<ObjectStream> {
+  async getStream(key: string, options: { within?: string } = {}): Promise<ObjectStream> {
     assertSafeKey(key);
+    if (options.within !== undefined && !key.startsWith(options.within)) throw new ObjectNotFound(key);
     try {
       const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
       return { stream: response.Body as Readable, size: response.ContentLength ?? 0, contentType: response.ContentType };
