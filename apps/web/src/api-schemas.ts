@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Detection, PageResult } from "@pagewise/core";
+import { apiErrors, type ApiErrorCode } from "./api-errors";
 
 /**
  * The API's request and response shapes, in one place: routes validate requests with them, tests parse real
@@ -139,8 +140,13 @@ export const directUploadSchema = z
   })
   .register(apiRegistry, { id: "DirectUpload" });
 
+export const errorCodeSchema = z
+  .enum(Object.keys(apiErrors) as [ApiErrorCode, ...ApiErrorCode[]])
+  .register(apiRegistry, { id: "ErrorCode", description: "The API's error codes (apps/web/src/api-errors.ts)" });
+
 export const errorSchema = z
-  .object({ error: z.object({ code: z.string(), message: z.string() }) })
+  .object({ error: z.object({ code: errorCodeSchema, message: z.string() }).strict() })
+  .strict()
   .register(apiRegistry, { id: "Error", description: "Every 4xx/5xx answer" });
 
 export const documentStatusSchema = z
