@@ -2,7 +2,7 @@ import { constants, promises as fs } from "node:fs";
 import path from "node:path";
 import { contentTypeFor } from "./content-type";
 import { ObjectNotFound, UnsafeKey } from "./errors";
-import { assertSafeKey, assertSafePrefix } from "./key-guard";
+import { assertFolder, assertSafeKey, assertSafePrefix } from "./key-guard";
 import { isMissing, listTree, writeAtomically } from "./local-files";
 import type { ObjectStore, ObjectStream, StoredObject } from "./object-store";
 
@@ -108,6 +108,38 @@ export class LocalObjectStore implements ObjectStore {
       .map((file) => this.keyOf(file))
       .filter((key) => key.startsWith(prefix))
       .sort();
+  }
+
+  async listFolders(prefix: string, options: { startAfter?: string; limit?: number } = {}): Promise<string[]> {
+    assertFolder(prefix);
+    let entries;
+    try {
+      entries = await fs.readdir(path.join(this.root, prefix), { withFileTypes: true });
+    } catch (error) {
+      if (isMissing(error)) return [];
+      throw error;
+    }
+    return entries
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => `${prefix}${entry.name}/`)
+      .filter((folder) => options.startAfter === undefined || folder > options.startAfter)
+      .sort()
+      .slice(0, options.limit ?? Infinity);
+  }
+
+  async lastModified(prefix: string): Promise<Date | null> {
+    assertSafePrefix(prefix);
+    const base = path.join(this.root, prefix.slice(0, prefix.lastIndexOf("/") + 1));
+    let newest: number | null = null;
+    for (const file of (await listTree(base)).files) {
+      if (!this.keyOf(file).startsWith(prefix)) continue;
+      const stats = await fs.stat(file).catch((error: unknown) => {
+        if (isMissing(error)) return null; // deleted meanwhile
+        throw error;
+      });
+      if (stats && (newest === null || stats.mtimeMs > newest)) newest = stats.mtimeMs;
+    }
+    return newest === null ? null : new Date(newest);
   }
 
   async deletePrefix(prefix: string): Promise<number> {

@@ -32,6 +32,13 @@ export interface ObjectStore {
   presignPut?(key: string, contentType: string, contentLength: number): Promise<string>;
   /** Keys of every object whose key starts with `prefix` (non-empty), sorted. */
   list(prefix: string): Promise<string[]>;
+  /**
+   * The "folders" directly under `prefix` (a prefix ending in "/"): each a prefix ending in "/", in key order, those
+   * after `startAfter` only, at most `limit` of them. Objects directly under `prefix` are not folders.
+   */
+  listFolders(prefix: string, options?: { startAfter?: string; limit?: number }): Promise<string[]>;
+  /** When the newest object whose key starts with `prefix` was written; null when there is none. */
+  lastModified(prefix: string): Promise<Date | null>;
   /** Deletes every object whose key starts with `prefix` (non-empty); returns how many. */
   deletePrefix(prefix: string): Promise<number>;
   /** S3: a presigned GET URL; local: `${localUrlBase}/${key}`, a route the web app serves. */
