@@ -212,8 +212,13 @@ describe("web security defaults (real Postgres, Redis, storage)", () => {
         const headers = await trickle(port, "GET /api/documents HTTP/1.1\r\nHost: x\r\nX-Slow: ", "a", 100);
         expect(headers.ms).toBeLessThan(5000);
         expect(headers.reply).toMatch(/^HTTP\/1\.1 408/);
+        expect(headers.reply).toContain('{"error":{"code":"request_timeout"');
         const body = await trickle(port, "POST /api/documents HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{", " ", 100);
         expect(body.ms).toBeLessThan(5000);
+        // Headers over Node's 16 KB: refused by the parser, in the API's error shape.
+        const big = await trickle(port, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`, "", 1000);
+        expect(big.reply).toMatch(/^HTTP\/1\.1 431 /);
+        expect(big.reply).toContain('{"error":{"code":"headers_too_large"');
         // A client that keeps up is not disturbed: 300 KB at ~600 KB/s in 100 chunks.
         const steady = await request(server)
           .post("/api/documents")

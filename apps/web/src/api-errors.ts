@@ -36,6 +36,7 @@ export const apiErrors = {
   body_too_large: { status: 413, message: "The request body is larger than the limit of {limit}." },
   not_pdf: { status: 415, message: "The file is not a PDF (no %PDF- header)." },
   unsupported_encoding: { status: 415, message: "The request body's encoding or charset is not supported: {what}." },
+  request_timeout: { status: 408, message: "The request's headers did not arrive in time." },
   idempotency_key_reused: { status: 422, message: "This Idempotency-Key was used with a different request; use a new key for a new upload." },
   headers_too_large: { status: 431, message: "The request's headers are too large." },
   internal: { status: 500, message: "Internal server error." },

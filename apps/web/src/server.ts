@@ -1,6 +1,8 @@
-import http, { type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import http, { type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
 import type { Express } from "express";
 import type { Logger } from "@pagewise/logger";
+import { apiError } from "./api-errors";
 
 /**
  * Timeouts that a real client never reaches and a slow-loris does (Node's defaults held a 1 byte/s upload for
@@ -50,6 +52,27 @@ function watchBodyRate(req: IncomingMessage, res: ServerResponse, timeouts: Serv
   res.once("finish", stop);
 }
 
+/**
+ * What Node's HTTP parser refuses before the app sees a request (headers over 16 KB, headers too slow, a malformed
+ * request line) is answered in the API's error shape too, instead of Node's empty 400/408/431.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) return void socket.destroy();
+  const http = clientErrorAnswer(error.code);
+  const body = JSON.stringify({ error: { code: http.code, message: http.message } });
+  socket.end(
+    `HTTP/1.1 ${http.status} ${STATUS_CODES[http.status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+const clientErrorAnswer = (code: string | undefined) =>
+  code === "HPE_HEADER_OVERFLOW"
+    ? apiError("headers_too_large")
+    : code === "ERR_HTTP_REQUEST_TIMEOUT"
+      ? apiError("request_timeout")
+      : apiError("bad_request", { reason: "the HTTP request could not be parsed" });
+
 /** The HTTP server of the app, with the timeouts above (tests pass shorter ones). */
 export function createHttpServer(app: Express, log: Logger, timeouts: ServerTimeouts = SERVER_TIMEOUTS): Server {
   const server = http.createServer(
@@ -65,6 +88,7 @@ export function createHttpServer(app: Express, log: Logger, timeouts: ServerTime
       app(req, res);
     },
   );
+  server.on("clientError", answerClientError);
   return server;
 }
 

@@ -296,7 +296,8 @@ export function errorCodesOf(op: Operation, authRequired: boolean): ApiErrorCode
   const codes = new Set<ApiErrorCode>(op.errors);
   if ((op.access === "apiKey" && authRequired) || op.access === "admin") codes.add("unauthorized");
   if (UNSAFE.has(op.method)) codes.add("cross_site_request");
-  codes.add("headers_too_large"); // any request, before routing
+  codes.add("headers_too_large"); // any request, answered before routing (server.ts)
+  codes.add("request_timeout");
   return [...codes];
 }
 
