@@ -10,6 +10,7 @@ import { closeDb, createDb, type Db, DocumentRepository } from "@pagewise/db";
 import { connectRedis, DocumentQueue, QueueName, bullConnection } from "@pagewise/queue";
 import { createObjectStore, type ObjectStore } from "@pagewise/storage";
 import { createApp } from "@pagewise/web/app";
+import type { WebDeps } from "@pagewise/web/deps";
 import { readinessCheck } from "@pagewise/web/routes/health";
 import type { StorageConfig } from "@pagewise/config";
 import { startS3Server } from "../support/s3-server";
@@ -41,13 +42,7 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
     queue = new DocumentQueue(redis, prefix);
     inspect = new Queue(QueueName.Documents, { connection: bullConnection("worker", redisUrl()), prefix });
     store = createObjectStore(storage);
-    app = createApp({
-      documents: new DocumentRepository(db),
-      queue,
-      store,
-      log: createLogger("web-test", "silent"),
-      uploadDir: fs.mkdtempSync(path.join(tmp, "uploads-")),
-      limits: { maxUploadBytes: 200_000 },
+    app = appWith({
       checkReady: async () => {
         await Promise.all([db.$queryRaw`SELECT 1`, redis.ping()]);
       },
@@ -71,6 +66,19 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
     if (res.body?.id) created.push(res.body.id as string);
     return res;
   };
+
+  /** The app over the same services with some parts replaced (a database that is down, a failing probe). */
+  const appWith = (parts: Partial<WebDeps>) =>
+    createApp({
+      documents: new DocumentRepository(db),
+      queue,
+      store,
+      log: createLogger("web-test", "silent"),
+      uploadDir: fs.mkdtempSync(path.join(tmp, "uploads-")),
+      limits: { maxUploadBytes: 200_000 },
+      checkReady: async () => undefined,
+      ...parts,
+    });
 
   const expectStatus = (res: request.Response, status: number) => {
     expect(res.status).toBe(status);
@@ -177,15 +185,7 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
   it("removes the stored source when the row cannot be written (database unreachable), and answers 500 without detail", async () => {
     const unreachable = createDb("postgresql://postgres@127.0.0.1:1/pagewise_nowhere", 1);
     try {
-      const broken = createApp({
-        documents: new DocumentRepository(unreachable),
-        queue,
-        store,
-        log: createLogger("web-test", "silent"),
-        uploadDir: fs.mkdtempSync(path.join(tmp, "uploads-")),
-        limits: { maxUploadBytes: 200_000 },
-        checkReady: async () => undefined,
-      });
+      const broken = appWith({ documents: new DocumentRepository(unreachable) });
       const before = await store.list("documents/");
       const res = await request(broken).post("/api/documents").attach("file", corpusFile("text-1p-pdflatex.pdf")).expect(500);
       expect(res.body).toEqual({ error: { code: "internal", message: "Internal server error." } });
@@ -203,24 +203,10 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
   it("says only which dependency is down when not ready: no host, port or driver message", async () => {
     const unreachable = createDb("postgresql://postgres@127.0.0.1:1/pagewise_nowhere", 1);
     try {
-      const notReady = createApp({
-        documents: new DocumentRepository(db),
-        queue,
-        store,
-        log: createLogger("web-test", "silent"),
-        uploadDir: tmp,
-        limits: { maxUploadBytes: 200_000 },
-        checkReady: readinessCheck({ PostgreSQL: () => unreachable.$queryRaw`SELECT 1`, Redis: () => redis.ping() }),
-      });
+      const notReady = appWith({ checkReady: readinessCheck({ PostgreSQL: () => unreachable.$queryRaw`SELECT 1`, Redis: () => redis.ping() }) });
       const res = await request(notReady).get("/readyz").expect(503);
       expect(res.body).toEqual({ error: { code: "not_ready", message: "Not ready: PostgreSQL is not answering." } });
-      const anyFailure = createApp({
-        documents: new DocumentRepository(db),
-        queue,
-        store,
-        log: createLogger("web-test", "silent"),
-        uploadDir: tmp,
-        limits: { maxUploadBytes: 200_000 },
+      const anyFailure = appWith({
         checkReady: async () => {
           throw new Error("connect ECONNREFUSED 10.1.2.3:5432");
         },
