@@ -17,12 +17,17 @@ describe("the web page in Chromium (real web + worker processes)", () => {
   let base: string;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
+  /** What Chromium reports the Content-Security-Policy refused: the page must satisfy its own policy. */
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     stack = await startStack("browser", { DATA_DIR: dataDir, S3_BUCKET: "" });
     base = stack.base;
     [browser] = await Promise.all([launchBrowser(), stack.startWeb(), stack.startWorker()]);
     page = await browser.context.newPage();
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
   }, 90_000);
 
   afterAll(async () => {
@@ -71,6 +76,14 @@ describe("the web page in Chromium (real web + worker processes)", () => {
     expect(await toggle.isChecked()).toBe(false);
     expect(await page.locator('figure.page[data-page="1"] svg.overlay').isVisible()).toBe(false);
     await page.screenshot({ path: artifactPath("browser-document-plain.png"), fullPage: false, animations: "disabled" });
+
+    // Everything above ran under the server's Content-Security-Policy (no inline script or style) without a refusal,
+    // and the overlay's per-detection colour (a CSS custom property set through the CSSOM) is applied.
+    const csp = (await page.request.get(`${base}/`)).headers()["content-security-policy"];
+    expect(csp).toContain("script-src 'self'");
+    const hue = await page.locator('figure.page[data-page="1"] svg.overlay polygon').first().evaluate((el) => getComputedStyle(el).getPropertyValue("--hue"));
+    expect(hue.trim()).toMatch(/^\d+/);
+    expect(cspViolations).toEqual([]);
   }, 240_000);
 
   it("shows the error of a failed document", async () => {

@@ -1,4 +1,5 @@
 import { corpusEntry } from "../support/corpus";
+import type { Service } from "../support/processes";
 import { pagesDoneIn, startStack, type Stack } from "../support/stack";
 import { waitForJob } from "../support/services";
 
@@ -13,6 +14,8 @@ const pageDoneLine = (id: string, page: number) => new RegExp(`"documentId":"${i
 
 describe("crash safety (real processes)", () => {
   let stack: Stack;
+  /** The web of the first two tests; the third kills a web of its own on the same port. */
+  let web: Service | undefined;
   beforeAll(async () => {
     stack = await startStack("crash", fastStalls);
   });
@@ -21,7 +24,7 @@ describe("crash safety (real processes)", () => {
   });
 
   it("a worker killed with SIGKILL mid-document: the next worker resumes, every page exists exactly once", async () => {
-    await stack.startWeb();
+    web = await stack.startWeb();
     const first = await stack.startWorker();
     const { status, body } = await stack.upload(FILE);
     expect(status).toBe(202);
@@ -72,10 +75,11 @@ describe("crash safety (real processes)", () => {
   }, 300_000);
 
   it("a web process killed right after it answered 202 loses nothing", async () => {
-    const web = await stack.startWeb();
+    await web?.stop("SIGTERM");
+    const killed = await stack.startWeb();
     const { status, body } = await stack.upload("text-1p-pdflatex.pdf");
     expect(status).toBe(202);
-    web.child.kill("SIGKILL");
+    killed.child.kill("SIGKILL");
     const worker = await stack.startWorker();
     expect(await waitForJob(stack.prefix, body.id as string, 120_000)).toBe("completed");
     await worker.stop("SIGTERM");

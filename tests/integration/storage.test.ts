@@ -169,6 +169,30 @@ describe.each([
     expect(await store.head("documents/del-b/pages/1.png")).not.toBeNull();
   });
 
+  it("listFolders lists the folders directly under a prefix, in order, after a cursor, at most a limit", async () => {
+    // (s3rver misses a folder whose objects are all in sub-folders, which S3 lists: every folder here has one of its own.)
+    const keys = ["sweep/b/1.json", "sweep/a/2.json", "sweep/a/x/2.json", "sweep/c/3.json", "sweep/c/4.json", "sweep/top.json", "sweepx/d/5.json"];
+    for (const key of keys) await store.put(key, Buffer.from("{}"), "application/json");
+    expect(await store.listFolders("sweep/")).toEqual(["sweep/a/", "sweep/b/", "sweep/c/"]);
+    expect(await store.listFolders("sweep/", { limit: 2 })).toEqual(["sweep/a/", "sweep/b/"]);
+    expect(await store.listFolders("sweep/", { startAfter: "sweep/b/" })).toEqual(["sweep/c/"]);
+    expect(await store.listFolders("sweep/", { startAfter: "sweep/a/", limit: 1 })).toEqual(["sweep/b/"]);
+    expect(await store.listFolders("sweep/", { startAfter: "sweep/c/" })).toEqual([]);
+    expect(await store.listFolders("nothing-here/")).toEqual([]);
+    await expect(store.listFolders("sweep")).rejects.toBeInstanceOf(UnsafeKey);
+  });
+
+  it("lastModified is the newest write under a prefix, null when there is none", async () => {
+    const before = Date.now() - 2000; // file systems and S3 keep whole seconds or less
+    await store.put("dated/a/1.json", Buffer.from("{}"), "application/json");
+    await store.put("dated/a/pages/2.json", Buffer.from("{}"), "application/json");
+    const last = await store.lastModified("dated/a/");
+    expect(last).toBeInstanceOf(Date);
+    expect(last!.getTime()).toBeGreaterThanOrEqual(before);
+    expect(last!.getTime()).toBeLessThanOrEqual(Date.now() + 2000);
+    expect(await store.lastModified("dated/none/")).toBeNull();
+  });
+
   it("url() is stable for the same key (presigned URLs are reused while fresh)", async () => {
     await store.put("documents/url-stable/pages/1.png", Buffer.from("x"), "image/png");
     expect(await store.url("documents/url-stable/pages/1.png")).toBe(await store.url("documents/url-stable/pages/1.png"));

@@ -6,10 +6,12 @@ import type { Express } from "express";
 import type { Redis } from "ioredis";
 import request from "supertest";
 import { createLogger } from "@pagewise/logger";
-import { closeDb, type Db, DocumentRepository } from "@pagewise/db";
+import { closeDb, createDb, type Db, DocumentRepository } from "@pagewise/db";
 import { connectRedis, DocumentQueue, QueueName, bullConnection } from "@pagewise/queue";
 import { createObjectStore, type ObjectStore } from "@pagewise/storage";
 import { createApp } from "@pagewise/web/app";
+import type { WebDeps } from "@pagewise/web/deps";
+import { readinessCheck } from "@pagewise/web/routes/health";
 import type { StorageConfig } from "@pagewise/config";
 import { startS3Server } from "../support/s3-server";
 import { corpusFile, obliterate, randomPrefix, redisUrl, testDb } from "../support/services";
@@ -40,13 +42,7 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
     queue = new DocumentQueue(redis, prefix);
     inspect = new Queue(QueueName.Documents, { connection: bullConnection("worker", redisUrl()), prefix });
     store = createObjectStore(storage);
-    app = createApp({
-      documents: new DocumentRepository(db),
-      queue,
-      store,
-      log: createLogger("web-test", "silent"),
-      uploadDir: fs.mkdtempSync(path.join(tmp, "uploads-")),
-      limits: { maxUploadBytes: 200_000 },
+    app = appWith({
       checkReady: async () => {
         await Promise.all([db.$queryRaw`SELECT 1`, redis.ping()]);
       },
@@ -70,6 +66,19 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
     if (res.body?.id) created.push(res.body.id as string);
     return res;
   };
+
+  /** The app over the same services with some parts replaced (a database that is down, a failing probe). */
+  const appWith = (parts: Partial<WebDeps>) =>
+    createApp({
+      documents: new DocumentRepository(db),
+      queue,
+      store,
+      log: createLogger("web-test", "silent"),
+      uploadDir: fs.mkdtempSync(path.join(tmp, "uploads-")),
+      limits: { maxUploadBytes: 200_000 },
+      checkReady: async () => undefined,
+      ...parts,
+    });
 
   const expectStatus = (res: request.Response, status: number) => {
     expect(res.status).toBe(status);
@@ -133,10 +142,10 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
     await request(app).get("/api/documents?cursor=garbage").expect(400);
   });
 
-  it("answers the same document for the same Idempotency-Key, and enqueues once", async () => {
+  it("answers the same document for the same Idempotency-Key and request, and enqueues once", async () => {
     const key = `key-${Date.now()}-${driver}`;
     const first = expectStatus(await upload("text-1p-pdflatex.pdf", "Once", { "Idempotency-Key": key }), 202);
-    const again = expectStatus(await upload("text-1p-pdflatex.pdf", "Twice", { "Idempotency-Key": key }), 202);
+    const again = expectStatus(await upload("text-1p-pdflatex.pdf", "Once", { "Idempotency-Key": key }), 202);
     expect(again.body.id).toBe(first.body.id);
     expect(again.body.title).toBe("Once");
     expect(again.headers["idempotent-replayed"]).toBe("true");
@@ -173,9 +182,41 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
     expect((await status()).body).toMatchObject({ status: "succeeded", pages: [{ detections: 5 }] });
   });
 
+  it("removes the stored source when the row cannot be written (database unreachable), and answers 500 without detail", async () => {
+    const unreachable = createDb("postgresql://postgres@127.0.0.1:1/pagewise_nowhere", 1);
+    try {
+      const broken = appWith({ documents: new DocumentRepository(unreachable) });
+      const before = await store.list("documents/");
+      const res = await request(broken).post("/api/documents").attach("file", corpusFile("text-1p-pdflatex.pdf")).expect(500);
+      expect(res.body).toEqual({ error: { code: "internal", message: "Internal server error." } });
+      expect(await store.list("documents/")).toEqual(before);
+    } finally {
+      await closeDb(unreachable).catch(() => undefined);
+    }
+  });
+
   it("reports health and readiness", async () => {
     await request(app).get("/healthz").expect(200, { status: "ok" });
     await request(app).get("/readyz").expect(200, { status: "ready" });
+  });
+
+  it("says only which dependency is down when not ready: no host, port or driver message", async () => {
+    const unreachable = createDb("postgresql://postgres@127.0.0.1:1/pagewise_nowhere", 1);
+    try {
+      const notReady = appWith({ checkReady: readinessCheck({ PostgreSQL: () => unreachable.$queryRaw`SELECT 1`, Redis: () => redis.ping() }) });
+      const res = await request(notReady).get("/readyz").expect(503);
+      expect(res.body).toEqual({ error: { code: "not_ready", message: "Not ready: PostgreSQL is not answering." } });
+      const anyFailure = appWith({
+        checkReady: async () => {
+          throw new Error("connect ECONNREFUSED 10.1.2.3:5432");
+        },
+      });
+      const unnamed = await request(anyFailure).get("/readyz").expect(503);
+      expect(unnamed.body).toEqual({ error: { code: "not_ready", message: expect.any(String) } });
+      expect(unnamed.text).not.toMatch(/ECONNREFUSED|10\.1\.2\.3|5432/);
+    } finally {
+      await closeDb(unreachable).catch(() => undefined);
+    }
   });
 
   it("marks the row failed and answers 503 when the enqueue fails; nothing stays queued", async () => {

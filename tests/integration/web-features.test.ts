@@ -73,7 +73,8 @@ describe("web features (real Postgres, Redis)", () => {
       const config = await request(secured()).get("/api/config").expect(200);
       expect(clientConfigSchema.parse(config.body)).toEqual({ directUpload: false, maxUploadBytes: 1_000_000, authRequired: true, storage: "local" });
       const spec = await request(secured()).get("/api/openapi.json").expect(200);
-      expect(spec.body.components.securitySchemes.bearer).toEqual({ type: "http", scheme: "bearer" });
+      expect(spec.body.components.securitySchemes.apiKey).toMatchObject({ type: "http", scheme: "bearer" });
+      expect(spec.body.security).toEqual([{ apiKey: [] }]);
     });
 
     it("is not needed when unset", async () => {

@@ -21,6 +21,8 @@ function setAttrs(el: Element, attrs: Attrs) {
   for (const [k, v] of Object.entries(attrs)) {
     if (v === null || v === undefined || v === false) continue;
     if (k.startsWith("on") && typeof v === "function") el.addEventListener(k.slice(2), v);
+    // Through the CSSOM: the Content-Security-Policy (style-src 'self') refuses style attributes set as markup.
+    else if (k === "style") (el as HTMLElement | SVGElement).style.cssText = String(v);
     else el.setAttribute(k, v === true ? "" : String(v));
   }
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Detection, PageResult } from "@pagewise/core";
+import { apiErrors, type ApiErrorCode } from "./api-errors";
 
 /**
  * The API's request and response shapes, in one place: routes validate requests with them, tests parse real
@@ -47,39 +48,63 @@ export type ResultSchemasMatchCore =
 
 // ---- requests -----------------------------------------------------------------------------------------------
 
+/** Strict integers (below), for the OpenAPI document (openapi/json-schema.ts): their published form. */
+export const integerParams = z.registry<{ minimum: number; maximum: number; description: string }>();
+
 export const idParams = z.object({ id: z.uuid().describe("Document id") });
-export const pageParams = idParams.extend({ n: z.coerce.number().int().min(1).describe("Page number, from 1") });
+
+/**
+ * Whole numbers in a path or query exactly as people write them: decimal digits without a sign, a leading zero,
+ * an exponent or a radix prefix ("0x1", "1e0" and "+1" are not 1), and within [min, max] (so a value never reaches
+ * the database as an integer it cannot hold). Published as an integer.
+ */
+export function strictInteger(min: number, max: number, description: string) {
+  return z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,15})$/)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .register(integerParams, { minimum: min, maximum: max, description });
+}
+
+/** PostgreSQL's integer: the largest page number a query may carry. */
+export const MAX_INT4 = 2 ** 31 - 1;
+export const pageParams = idParams.extend({ n: strictInteger(1, MAX_INT4, "Page number, from 1") });
 
 export const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20).describe("Page size, 1 to 100"),
-  cursor: z.string().optional().describe("nextCursor of the previous answer"),
+  limit: strictInteger(1, 100, "Page size, 1 to 100").default(20),
+  cursor: z.string().max(200).optional().describe("nextCursor of the previous answer"),
 });
 
 export const MAX_WAIT_SECONDS = 60;
 export const documentQuery = z.object({
-  wait: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(MAX_WAIT_SECONDS)
-    .default(0)
-    .describe("Long-poll: answer when status or pagesDone changes, or after this many seconds (0 to 60)"),
+  wait: strictInteger(0, MAX_WAIT_SECONDS, "Long-poll: answer when status or pagesDone changes, or after this many seconds (0 to 60)").default(0),
   since: z
     .string()
-    .regex(/^[a-z]+:\d+$/)
+    .regex(/^[a-z]+:(0|[1-9][0-9]{0,9})$/)
     .optional()
     .describe('With wait: the state the client already has, as "status:pagesDone" (e.g. "processing:3"); default: the state when the request arrives'),
 });
 
+/** C0 and C1 control characters and DEL: never part of a title or a file name (PostgreSQL refuses NUL in text). */
+// eslint-disable-next-line no-control-regex
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+export const MAX_TITLE_LENGTH = 500;
+const noControlCharacters = (value: string) => !CONTROL_CHARACTERS.test(value);
+/** A document's title as a client sends it. A title taken from the file name is cut to the same length. */
+export const titleSchema = z.string().trim().min(1).max(MAX_TITLE_LENGTH).refine(noControlCharacters);
+/** A file name as a client sends it (stored, cut to MAX_TITLE_LENGTH). */
+export const filenameSchema = z.string().refine(noControlCharacters);
+
 /** Multipart fields of POST /api/documents besides the file. */
 export const uploadFields = z.object({
-  title: z.string().trim().min(1).max(500).optional(),
+  title: titleSchema.optional(),
   ocr: z.stringbool().optional().describe('"true": recognise the text of each text detection (adds text and textScore)'),
 });
 /** POST /api/uploads: announce a direct-to-S3 upload. */
 export const directUploadRequest = z
   .object({
-    filename: z.string().trim().min(1).max(500),
+    filename: z.string().trim().min(1).max(MAX_TITLE_LENGTH).refine(noControlCharacters),
     contentType: z.literal("application/pdf").describe("The only type accepted"),
     size: z.number().int().min(1).describe("Bytes the client will PUT; the presigned URL is bound to it"),
   })
@@ -89,13 +114,19 @@ export const directUploadRequest = z
 export const documentFromUploadBody = z
   .object({
     uploadId: z.uuid(),
-    title: z.string().trim().min(1).max(500).optional(),
+    title: titleSchema.optional(),
     ocr: z.boolean().optional(),
   })
   .register(apiRegistry, { id: "DocumentFromUpload" });
 
 /** The `Idempotency-Key` header of POST /api/documents: the same key answers with the same document. */
-export const idempotencyKey = z.string().trim().min(1).max(255).optional();
+export const idempotencyKey = z
+  .string()
+  .trim()
+  .min(1)
+  .max(255)
+  .regex(/^[\x20-\x7e]+$/)
+  .optional();
 
 // ---- responses ----------------------------------------------------------------------------------------------
 
@@ -109,8 +140,13 @@ export const directUploadSchema = z
   })
   .register(apiRegistry, { id: "DirectUpload" });
 
+export const errorCodeSchema = z
+  .enum(Object.keys(apiErrors) as [ApiErrorCode, ...ApiErrorCode[]])
+  .register(apiRegistry, { id: "ErrorCode", description: "The API's error codes (apps/web/src/api-errors.ts)" });
+
 export const errorSchema = z
-  .object({ error: z.object({ code: z.string(), message: z.string() }) })
+  .object({ error: z.object({ code: errorCodeSchema, message: z.string() }).strict() })
+  .strict()
   .register(apiRegistry, { id: "Error", description: "Every 4xx/5xx answer" });
 
 export const documentStatusSchema = z

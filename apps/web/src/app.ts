@@ -15,7 +15,9 @@ import { metricsRouter } from "./routes/metrics";
 import { openApiRouter } from "./routes/openapi";
 import { defaultUiDir, uiRouter } from "./routes/ui";
 import { requireApiKey } from "./security/api-key";
-import { corsFor } from "./security/cors";
+import { corsFor, optionsNotServed } from "./security/cors";
+import { refuseCrossSite } from "./security/cross-site";
+import { securityHeaders } from "./security/headers";
 
 export function createApp(webDeps: WebDeps): express.Express {
   const statusBodies = new StatusBodies({
@@ -29,13 +31,17 @@ export function createApp(webDeps: WebDeps): express.Express {
   app.disable("x-powered-by");
   app.set("trust proxy", true);
   app.use(requestLogger(deps.log));
+  const corsOrigins = security.corsOrigins ?? [];
+  app.use(securityHeaders(deps.store, corsOrigins.length > 0));
+  app.use(refuseCrossSite(corsOrigins));
   // Open: probes, the page, and what the page reads before it has a key.
   app.use(healthRouter(deps));
-  const cors = corsFor(security.corsOrigins ?? []);
+  const cors = corsFor(corsOrigins);
   if (cors) app.use("/api", cors);
-  app.use("/api", clientConfigRouter(deps), openApiRouter(Boolean(security.apiKey)));
-  // Behind the API key when one is set.
+  // Behind the API key when one is set; OPTIONS that was not a CORS preflight is refused (401, or 404).
   const auth = requireApiKey(security.apiKey);
+  app.use(["/api", "/metrics"], (req, res, next) => (req.method === "OPTIONS" ? auth(req, res, next) : next()), optionsNotServed);
+  app.use("/api", clientConfigRouter(deps), openApiRouter(Boolean(security.apiKey)));
   if (deps.metrics) app.use("/metrics", auth, metricsRouter(deps.metrics, deps.log));
   app.use("/api", auth);
   app.use("/api/documents", documentEventsRouter(deps), documentsRouter(deps));

@@ -9,6 +9,7 @@ import { connectRedis, DocumentQueue } from "@pagewise/queue";
 import { createObjectStore } from "@pagewise/storage";
 import { createApp } from "./app";
 import { runClusterPrimary } from "./cluster";
+import { readinessCheck } from "./routes/health";
 import { listenWithGracefulShutdown } from "./server";
 import { openWebFeatures } from "./web-features";
 
@@ -40,9 +41,7 @@ async function main(): Promise<void> {
       log,
       uploadDir,
       limits: { maxUploadBytes: env.MAX_UPLOAD_BYTES },
-      checkReady: async () => {
-        await Promise.all([db.$queryRaw`SELECT 1`, redis.ping()]);
-      },
+      checkReady: readinessCheck({ PostgreSQL: () => db.$queryRaw`SELECT 1`, Redis: () => redis.ping() }),
     });
     listenWithGracefulShutdown(app, {
       port: env.PORT,

@@ -1,20 +1,38 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
-import multer from "multer";
+import type { RequestHandler } from "express";
+import multer, { MulterError } from "multer";
 import { SNIFF_BYTES, sniffPdf } from "@pagewise/core";
-import { HttpError } from "./http-error";
+import { MAX_TITLE_LENGTH } from "./api-schemas";
+import { apiError } from "./http-error";
 
-/** Multipart parsing that streams the file to a temp file (never the whole upload in memory), with a size limit. */
-export function multipartPdf(uploadDir: string, maxUploadBytes: number) {
-  return multer({
+/**
+ * Multipart parsing that streams the file to a temp file (never the whole upload in memory), with a size limit.
+ * File names are read as UTF-8 (what browsers and curl send), not multer's default latin1. A body busboy cannot
+ * parse (no boundary, cut before its closing boundary, a part header over 16 KB) is the client's mistake: 400
+ * `bad_upload`; a failure of our own (the temp directory) stays a 500.
+ */
+export function multipartPdf(uploadDir: string, maxUploadBytes: number): RequestHandler {
+  const parseMultipart = multer({
     storage: multer.diskStorage({
       destination: uploadDir,
       filename: (_req, _file, cb) => cb(null, `upload-${randomUUID()}.part`),
     }),
+    defParamCharset: "utf8",
     limits: { fileSize: maxUploadBytes, files: 1, fields: 10, fieldSize: 64 * 1024 },
   }).single("file");
+  return (req, res, next) => {
+    parseMultipart(req, res, (error?: unknown) => {
+      if (!error || error instanceof MulterError || isSystemError(error)) return next(error);
+      next(apiError("bad_upload", { reason: "the multipart body could not be parsed" }));
+    });
+  };
 }
+
+/** An error from the operating system (ENOSPC, EACCES...), as opposed to busboy's parse errors. */
+const isSystemError = (error: unknown) => typeof (error as NodeJS.ErrnoException).errno === "number";
 
 /** Rejects what the bytes already tell: empty (400 empty_file) or not a PDF (415 not_pdf). */
 export async function assertLooksLikePdf(filePath: string): Promise<void> {
@@ -23,16 +41,36 @@ export async function assertLooksLikePdf(filePath: string): Promise<void> {
     const head = Buffer.alloc(SNIFF_BYTES);
     const { bytesRead } = await handle.read(head, 0, SNIFF_BYTES, 0);
     const kind = sniffPdf(head.subarray(0, bytesRead));
-    if (kind === "empty") throw new HttpError(400, "empty_file", "The file is empty.");
-    if (kind === "not_pdf") throw new HttpError(415, "not_pdf", "The file is not a PDF (no %PDF- header).");
+    if (kind === "empty") throw apiError("empty_file");
+    if (kind === "not_pdf") throw apiError("not_pdf");
   } finally {
     await handle.close();
   }
 }
 
+/** At most MAX_TITLE_LENGTH UTF-16 units (zod's measure), never splitting a surrogate pair. */
+export function cutToTitleLength(text: string): string {
+  if (text.length <= MAX_TITLE_LENGTH) return text;
+  const cut = text.slice(0, MAX_TITLE_LENGTH);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
+/** A title from a file name: its base name without ".pdf", trimmed and cut to the title limit. */
 export function titleFromFilename(filename: string): string {
-  const base = path.basename(filename).replace(/\.pdf$/i, "").trim();
+  const base = cutToTitleLength(path.basename(filename).replace(/\.pdf$/i, "").trim()).trim();
   return base || "Untitled";
+}
+
+export async function fileSha256(filePath: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(filePath)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+/** What makes two uploads the same request under one Idempotency-Key: sha256 of the file's hash and the fields. */
+export function requestFingerprint(fields: Record<string, string | boolean | null>): string {
+  const canonical = JSON.stringify(Object.keys(fields).sort().map((name) => [name, fields[name]]));
+  return createHash("sha256").update(canonical).digest("hex");
 }
 
 export async function removeQuietly(filePath: string | undefined): Promise<void> {

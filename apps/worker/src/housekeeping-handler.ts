@@ -4,6 +4,7 @@ import type { DocumentProgress } from "@pagewise/db/progress";
 import type { Logger } from "@pagewise/logger";
 import type { DocumentQueue, JobName } from "@pagewise/queue";
 import type { JobHandler } from "./handlers";
+import { sweepOrphans, type OrphanSweepDeps } from "./orphan-sweep";
 
 export interface HousekeepingDeps {
   documents: DocumentProgress;
@@ -13,6 +14,8 @@ export interface HousekeepingDeps {
   staleMs: number;
   /** Finished job records older than this are removed from Redis (Postgres keeps the history). */
   keepFinishedJobsMs: number;
+  /** Storage folders that no row owns are removed (orphan-sweep.ts); without it, storage is not swept. */
+  orphans?: Omit<OrphanSweepDeps, "log">;
 }
 
 /**
@@ -20,7 +23,8 @@ export interface HousekeepingDeps {
  * - the job vanished (Redis flushed, or restarted without persistence): re-queue it;
  * - the job ended failed but the document was never marked (the worker died in between): mark it failed;
  * - the job completed but the document is unfinished (e.g. re-queued by hand): run it again.
- * Safe to run anywhere at any time: enqueueing uses the document id as job id.
+ * Then it sweeps storage folders that no row owns (orphan-sweep.ts); a storage failure there is logged and waits
+ * for the next run. Safe to run anywhere at any time: enqueueing uses the document id as job id.
  */
 export function housekeepingHandler(deps: HousekeepingDeps): JobHandler<typeof JobName.Housekeeping> {
   return async () => {
@@ -42,6 +46,13 @@ export function housekeepingHandler(deps: HousekeepingDeps): JobHandler<typeof J
     const cleaned =
       (await queue.clean(deps.keepFinishedJobsMs, 1000, "completed")).length +
       (await queue.clean(deps.keepFinishedJobsMs, 1000, "failed")).length;
-    deps.log.info({ requeued, cleaned }, "housekeeping done");
+    let swept: { looked: number; removed: string[] } | undefined;
+    if (deps.orphans) {
+      swept = await sweepOrphans({ ...deps.orphans, log: deps.log }).catch((error: unknown) => {
+        deps.log.warn({ err: error }, "orphaned storage sweep failed; the next run tries again");
+        return undefined;
+      });
+    }
+    deps.log.info({ requeued, cleaned, foldersLooked: swept?.looked, orphansRemoved: swept?.removed.length }, "housekeeping done");
   };
 }

@@ -1,6 +1,6 @@
 import { Worker } from "bullmq";
 import { parseEnv, storageConfigFrom, workerEnvSchema } from "@pagewise/config";
-import { closePool, createPool, PgDocumentProgress, prepareDatabase } from "@pagewise/db/progress";
+import { closePool, createPool, PgDocumentProgress, prepareDatabase, StorageOwners } from "@pagewise/db/progress";
 import { createLogger } from "@pagewise/logger";
 import { recordPageTimings } from "@pagewise/metrics";
 import { bullConnection, connectRedis, DocumentQueue, JobName, QueueName } from "@pagewise/queue";
@@ -10,6 +10,7 @@ import { processDocumentHandler } from "./document-handler";
 import { recordFinalFailure } from "./final-failure";
 import { dispatcher, type JobHandlers } from "./handlers";
 import { housekeepingHandler } from "./housekeeping-handler";
+import { ORPHAN_SWEEP_BATCH, redisSweepCursor } from "./sweep-cursor";
 import { installShutdown } from "./shutdown";
 import { startRssReporter } from "./rss-reporter";
 
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
     const pool = createPool(env.DATABASE_URL);
     const documents = new PgDocumentProgress(pool);
     const queue = new DocumentQueue(producerRedis, env.QUEUE_PREFIX);
+    const store = createObjectStore(storageConfigFrom(env));
     const compute = new ComputePool(
       {
         detectorId: env.DETECTOR_MODEL,
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
     const handlers: JobHandlers = {
       [JobName.ProcessDocument]: processDocumentHandler({
         documents,
-        store: createObjectStore(storageConfigFrom(env)),
+        store,
         compute,
         detectorId: env.DETECTOR_MODEL,
         log,
@@ -67,6 +69,13 @@ async function main(): Promise<void> {
         log,
         staleMs: env.HOUSEKEEPING_STALE_SECONDS * 1000,
         keepFinishedJobsMs: 7 * 24 * 3600 * 1000,
+        orphans: {
+          store,
+          owners: new StorageOwners(pool),
+          cursor: redisSweepCursor(producerRedis, env.QUEUE_PREFIX),
+          graceMs: env.HOUSEKEEPING_ORPHAN_GRACE_SECONDS * 1000,
+          batch: ORPHAN_SWEEP_BATCH,
+        },
       }),
     };
 

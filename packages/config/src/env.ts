@@ -77,6 +77,8 @@ export const workerEnvSchema = commonEnvSchema.extend({
   WORKER_MAX_STALLED_COUNT: int(2, 0),
   HOUSEKEEPING_INTERVAL_SECONDS: int(300, 1),
   HOUSEKEEPING_STALE_SECONDS: int(120, 1),
+  /** Storage folders no row owns are removed once their newest object is this old (an upload in flight is younger). */
+  HOUSEKEEPING_ORPHAN_GRACE_SECONDS: int(3600, 60),
   WORKER_CONCURRENCY: int(1, 1),
 });
 

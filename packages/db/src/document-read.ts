@@ -14,7 +14,8 @@ import type { Document, DocumentWithPages, Page } from "./document-types";
 /** The documents table's columns under the Prisma model's field names (also what document-progress.ts returns). */
 export const documentColumns = `id, title, filename, status, source_key AS "sourceKey", source_bytes AS "sourceBytes",
   page_count AS "pageCount", pages_done AS "pagesDone", error_code AS "errorCode", error_message AS "errorMessage",
-  detector, ocr, attempts, idempotency_key AS "idempotencyKey", created_at AS "createdAt", started_at AS "startedAt",
+  detector, ocr, attempts, idempotency_key AS "idempotencyKey",
+  idempotency_fingerprint AS "idempotencyFingerprint", created_at AS "createdAt", started_at AS "startedAt",
   finished_at AS "finishedAt", updated_at AS "updatedAt"`;
 
 const documentSql = `SELECT ${documentColumns} FROM documents WHERE id = $1`;

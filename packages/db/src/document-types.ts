@@ -20,6 +20,8 @@ export interface NewDocument {
   sourceKey: string;
   sourceBytes: number;
   idempotencyKey?: string;
+  /** sha256 of the request that used the key (file and fields): the same key with another request is refused. */
+  idempotencyFingerprint?: string;
   /** Recognise the text of each text detection (default false). */
   ocr?: boolean;
 }

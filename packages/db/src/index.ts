@@ -13,6 +13,7 @@ export { ensureDatabase } from "./ensure-database";
 export { prepareDatabase } from "./prepare";
 export { countDocumentsByStatus } from "./stats";
 export { UploadRepository } from "./uploads";
+export { StorageOwners } from "./storage-owners";
 export type { Upload, NewUpload } from "./uploads";
 export { DocumentChangeListener, DOCUMENT_CHANGES_CHANNEL } from "./document-changes";
 export type { DocumentChangeFeed, DocumentChangeListenerOptions } from "./document-changes";

@@ -3,6 +3,7 @@
  * nothing that loads Prisma's client (types only). The web's entry point is the package's index.
  */
 export { PgDocumentProgress } from "./document-progress";
+export { StorageOwners } from "./storage-owners";
 export type { DocumentProgress } from "./document-progress";
 export { createPool, closePool } from "./pool";
 export { prepareDatabase } from "./prepare";

@@ -8,3 +8,8 @@ export function assertSafeKey(key: string): void {
 export function assertSafePrefix(prefix: string): void {
   if (!isSafePrefix(prefix)) throw new UnsafeKey(prefix);
 }
+
+/** A folder prefix for listFolders: a safe prefix ending in "/". */
+export function assertFolder(prefix: string): void {
+  if (!prefix.endsWith("/") || !isSafePrefix(prefix)) throw new UnsafeKey(prefix);
+}

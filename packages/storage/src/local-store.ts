@@ -2,7 +2,7 @@ import { constants, promises as fs } from "node:fs";
 import path from "node:path";
 import { contentTypeFor } from "./content-type";
 import { ObjectNotFound, UnsafeKey } from "./errors";
-import { assertSafeKey, assertSafePrefix } from "./key-guard";
+import { assertFolder, assertSafeKey, assertSafePrefix } from "./key-guard";
 import { isMissing, listTree, writeAtomically } from "./local-files";
 import type { ObjectStore, ObjectStream, StoredObject } from "./object-store";
 
@@ -57,23 +57,37 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
-  async getStream(key: string): Promise<ObjectStream> {
+  async getStream(key: string, options: { within?: string } = {}): Promise<ObjectStream> {
+    const file = this.pathOf(key);
     let handle: fs.FileHandle;
     try {
-      handle = await fs.open(this.pathOf(key), "r");
+      handle = await fs.open(file, "r");
     } catch (error) {
       throw isMissing(error) ? new ObjectNotFound(key) : error;
     }
-    // Stat the open handle: size and content belong to the same file even if it is replaced meanwhile.
-    const stats = await handle.stat().catch(async (error: unknown) => {
+    try {
+      // Stat the open handle: size and content belong to the same file even if it is replaced meanwhile.
+      const stats = await handle.stat();
+      if (!stats.isFile()) throw new ObjectNotFound(key);
+      const { within } = options;
+      if (within !== undefined && !(key.startsWith(within) && within.endsWith("/") && (await this.reallyWithin(file, stats, within))))
+        throw new ObjectNotFound(key);
+      return { stream: handle.createReadStream(), size: stats.size, contentType: contentTypeFor(key) };
+    } catch (error) {
       await handle.close();
-      throw error;
-    });
-    if (!stats.isFile()) {
-      await handle.close();
-      throw new ObjectNotFound(key);
+      throw isMissing(error) ? new ObjectNotFound(key) : error;
     }
-    return { stream: handle.createReadStream(), size: stats.size, contentType: contentTypeFor(key) };
+  }
+
+  /**
+   * The opened file is the one at `file`'s real path, and that path lies inside the real path of `folder`: a symlink
+   * anywhere on the way (the file, or a directory above it) cannot lead out of the folder.
+   */
+  private async reallyWithin(file: string, opened: { dev: number; ino: number }, folder: string): Promise<boolean> {
+    const [realFile, realFolder] = await Promise.all([fs.realpath(file), fs.realpath(this.pathOf(folder.slice(0, -1)))]);
+    if (!realFile.startsWith(realFolder + path.sep)) return false;
+    const real = await fs.stat(realFile);
+    return real.dev === opened.dev && real.ino === opened.ino;
   }
 
   async head(key: string): Promise<StoredObject | null> {
@@ -94,6 +108,38 @@ export class LocalObjectStore implements ObjectStore {
       .map((file) => this.keyOf(file))
       .filter((key) => key.startsWith(prefix))
       .sort();
+  }
+
+  async listFolders(prefix: string, options: { startAfter?: string; limit?: number } = {}): Promise<string[]> {
+    assertFolder(prefix);
+    let entries;
+    try {
+      entries = await fs.readdir(path.join(this.root, prefix), { withFileTypes: true });
+    } catch (error) {
+      if (isMissing(error)) return [];
+      throw error;
+    }
+    return entries
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => `${prefix}${entry.name}/`)
+      .filter((folder) => options.startAfter === undefined || folder > options.startAfter)
+      .sort()
+      .slice(0, options.limit ?? Infinity);
+  }
+
+  async lastModified(prefix: string): Promise<Date | null> {
+    assertSafePrefix(prefix);
+    const base = path.join(this.root, prefix.slice(0, prefix.lastIndexOf("/") + 1));
+    let newest: number | null = null;
+    for (const file of (await listTree(base)).files) {
+      if (!this.keyOf(file).startsWith(prefix)) continue;
+      const stats = await fs.stat(file).catch((error: unknown) => {
+        if (isMissing(error)) return null; // deleted meanwhile
+        throw error;
+      });
+      if (stats && (newest === null || stats.mtimeMs > newest)) newest = stats.mtimeMs;
+    }
+    return newest === null ? null : new Date(newest);
   }
 
   async deletePrefix(prefix: string): Promise<number> {

@@ -17,8 +17,11 @@ export interface ObjectStore {
   putFile(key: string, filePath: string, contentType: string): Promise<void>;
   /** Throws ObjectNotFound. */
   get(key: string): Promise<Buffer>;
-  /** Throws ObjectNotFound. */
-  getStream(key: string): Promise<ObjectStream>;
+  /**
+   * Throws ObjectNotFound. `within`: a folder prefix of `key` the object must really be in: the local driver also
+   * refuses a file whose real path (symlinks resolved) leaves that folder; S3 has no links.
+   */
+  getStream(key: string, options?: { within?: string }): Promise<ObjectStream>;
   head(key: string): Promise<StoredObject | null>;
   /** The first `length` bytes (fewer if the object is shorter). Throws ObjectNotFound. */
   readStart(key: string, length: number): Promise<Buffer>;
@@ -29,6 +32,13 @@ export interface ObjectStore {
   presignPut?(key: string, contentType: string, contentLength: number): Promise<string>;
   /** Keys of every object whose key starts with `prefix` (non-empty), sorted. */
   list(prefix: string): Promise<string[]>;
+  /**
+   * The "folders" directly under `prefix` (a prefix ending in "/"): each a prefix ending in "/", in key order, those
+   * after `startAfter` only, at most `limit` of them. Objects directly under `prefix` are not folders.
+   */
+  listFolders(prefix: string, options?: { startAfter?: string; limit?: number }): Promise<string[]>;
+  /** When the newest object whose key starts with `prefix` was written; null when there is none. */
+  lastModified(prefix: string): Promise<Date | null>;
   /** Deletes every object whose key starts with `prefix` (non-empty); returns how many. */
   deletePrefix(prefix: string): Promise<number>;
   /** S3: a presigned GET URL; local: `${localUrlBase}/${key}`, a route the web app serves. */

@@ -13,7 +13,7 @@ import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { StorageConfig } from "@pagewise/config";
 import { ObjectNotFound } from "./errors";
-import { assertSafeKey, assertSafePrefix } from "./key-guard";
+import { assertFolder, assertSafeKey, assertSafePrefix } from "./key-guard";
 import type { ObjectStore, ObjectStream, StoredObject } from "./object-store";
 import { bucketCheckError, isNotFound } from "./s3-errors";
 
@@ -106,8 +106,9 @@ export class S3ObjectStore implements ObjectStore {
     return Buffer.concat(chunks);
   }
 
-  async getStream(key: string): Promise<ObjectStream> {
+  async getStream(key: string, options: { within?: string } = {}): Promise<ObjectStream> {
     assertSafeKey(key);
+    if (options.within !== undefined && !key.startsWith(options.within)) throw new ObjectNotFound(key);
     try {
       const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
       return { stream: response.Body as Readable, size: response.ContentLength ?? 0, contentType: response.ContentType };
@@ -134,6 +135,35 @@ export class S3ObjectStore implements ObjectStore {
       for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
     }
     return keys.sort();
+  }
+
+  /** ListObjectsV2 with Delimiter "/": the folders are its CommonPrefixes. */
+  async listFolders(prefix: string, options: { startAfter?: string; limit?: number } = {}): Promise<string[]> {
+    assertFolder(prefix);
+    const limit = options.limit ?? Infinity;
+    const folders: string[] = [];
+    // A folder's own keys sort after "<folder>/" itself: start after "<folder>0" ("0" follows "/") to pass them all.
+    const startAfter = options.startAfter?.endsWith("/") ? `${options.startAfter.slice(0, -1)}0` : options.startAfter;
+    const pages = paginateListObjectsV2(
+      { client: this.client, pageSize: Math.min(1000, Number.isFinite(limit) ? limit : 1000) },
+      { Bucket: this.bucket, Prefix: prefix, Delimiter: "/", StartAfter: startAfter },
+    );
+    for await (const page of pages) {
+      for (const common of page.CommonPrefixes ?? []) if (common.Prefix) folders.push(common.Prefix);
+      if (folders.length >= limit) break;
+    }
+    return folders.sort().slice(0, limit);
+  }
+
+  async lastModified(prefix: string): Promise<Date | null> {
+    assertSafePrefix(prefix);
+    let newest: Date | null = null;
+    for await (const page of paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: prefix })) {
+      for (const object of page.Contents ?? []) {
+        if (object.LastModified && (newest === null || object.LastModified > newest)) newest = object.LastModified;
+      }
+    }
+    return newest;
   }
 
   async deletePrefix(prefix: string): Promise<number> {

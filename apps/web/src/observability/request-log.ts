@@ -36,7 +36,10 @@ export function requestLogger(log: Logger) {
       const documentId = documentIdInPath((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url);
       return documentId ? { documentId } : {};
     },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info"),
+    // A client that hung up (a cut upload, a closed tab or SSE stream) is no error of ours: one line, at info,
+    // "request aborted", whatever status a handler had set before it noticed.
+    customLogLevel: (_req, res, error) =>
+      !res.writableEnded ? "info" : error || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info",
     serializers: {
       req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

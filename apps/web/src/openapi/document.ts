@@ -1,4 +1,5 @@
-import type { z } from "zod";
+import { z } from "zod";
+import { apiErrors, type ApiErrorCode } from "../api-errors";
 import {
   clientConfigSchema,
   directUploadRequest,
@@ -18,35 +19,53 @@ import {
   statusEventSchema,
   uploadFields,
 } from "../api-schemas";
+import { exportQuery } from "../routes/export";
 import { componentSchemas, parametersOf, schemaOrRef } from "./json-schema";
 
-interface Operation {
+/** Who may call an operation: anyone, the API key's holder (when API_KEY is set), or the dashboard's admin. */
+type Access = "open" | "apiKey" | "admin";
+
+export interface Operation {
+  operationId: string;
   method: "get" | "post";
   path: string;
   summary: string;
   tag: string;
+  access: Access;
   params?: z.ZodObject;
   query?: z.ZodObject;
   headers?: Array<{ name: string; schema: z.ZodType; description: string }>;
   /** Request bodies by content type (several when a route accepts more than one). */
   body?: Record<string, Record<string, unknown>>;
+  /** Success answers. */
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string; raw?: Record<string, unknown> }>;
-  open?: boolean;
+  /** The error codes (api-errors.ts) the route itself answers; their statuses come from the list. */
+  errors: ApiErrorCode[];
 }
 
-const error = (description: string) => ({ description, schema: errorSchema });
+const documentsPath = "/api/documents";
+const documentPath = `${documentsPath}/{id}`;
 
 /**
- * The operations this app serves (routes added by other modules add their entry here). Request and response
- * schemas are the ones the routes use, so the document cannot drift from the code.
+ * Every route this app serves. Request and response schemas are the ones the routes use, and error answers are
+ * built from the typed list of error codes, so the document cannot drift from the code. The tests lint it with
+ * Redocly's recommended rules and fuzz the API from it.
  */
 export const operations: Operation[] = [
   {
+    operationId: "createDocument",
     method: "post",
-    path: "/api/documents",
-    summary: "Upload a PDF (multipart); 202 with the queued document and its Location",
+    path: documentsPath,
+    summary: "Upload a PDF (multipart, or JSON after a direct upload); 202 with the queued document and its Location",
     tag: "documents",
-    headers: [{ name: "Idempotency-Key", schema: idempotencyKey, description: "The same key answers with the same document (and enqueues once)" }],
+    access: "apiKey",
+    headers: [
+      {
+        name: "Idempotency-Key",
+        schema: idempotencyKey,
+        description: "The same key and the same request (file and fields) answer with the same document and enqueue once; the same key with a different request is a 422",
+      },
+    ],
     body: {
       "multipart/form-data": {
         type: "object",
@@ -55,52 +74,72 @@ export const operations: Operation[] = [
       },
       "application/json": schemaOrRef(documentFromUploadBody, "input"),
     },
-    responses: {
-      202: { description: "Accepted and queued", schema: documentSchema },
-      400: error("empty_file, missing_file, bad_title, bad_upload, bad_request, size_mismatch"),
-      404: error("unknown_upload"),
-      409: error("upload_incomplete"),
-      410: error("upload_expired"),
-      413: error("file_too_large"),
-      415: error("not_pdf"),
-      503: error("queue_unavailable"),
-    },
+    responses: { 202: { description: "Accepted and queued (or replayed: `Idempotent-Replayed: true`)", schema: documentSchema } },
+    errors: [
+      "bad_request",
+      "bad_json",
+      "bad_encoding",
+      "bad_upload",
+      "bad_title",
+      "bad_filename",
+      "bad_ocr",
+      "bad_idempotency_key",
+      "missing_file",
+      "empty_file",
+      "size_mismatch",
+      "unknown_upload",
+      "upload_incomplete",
+      "upload_consumed",
+      "upload_expired",
+      "file_too_large",
+      "body_too_large",
+      "not_pdf",
+      "unsupported_encoding",
+      "idempotency_key_reused",
+      "queue_unavailable",
+    ],
   },
   {
+    operationId: "createUpload",
     method: "post",
     path: "/api/uploads",
     summary: "Announce a direct-to-S3 upload: answers a presigned PUT URL; then POST /api/documents { uploadId }",
     tag: "documents",
+    access: "apiKey",
     body: { "application/json": schemaOrRef(directUploadRequest, "input") },
-    responses: {
-      201: { description: "Where to PUT the file", schema: directUploadSchema },
-      400: error("bad_upload_request"),
-      409: error("direct_upload_unavailable (storage is not S3)"),
-      413: error("file_too_large"),
-    },
+    responses: { 201: { description: "Where to PUT the file", schema: directUploadSchema } },
+    errors: ["bad_json", "bad_encoding", "bad_upload_request", "direct_upload_unavailable", "file_too_large", "body_too_large", "unsupported_encoding"],
   },
   {
+    operationId: "listDocuments",
     method: "get",
-    path: "/api/documents",
+    path: documentsPath,
     summary: "List documents, newest first",
     tag: "documents",
+    access: "apiKey",
     query: listQuery,
-    responses: { 200: { description: "A page of documents", schema: documentListSchema }, 400: error("bad_query, bad_cursor") },
+    responses: { 200: { description: "A page of documents", schema: documentListSchema } },
+    errors: ["bad_query", "bad_cursor"],
   },
   {
+    operationId: "getDocument",
     method: "get",
-    path: "/api/documents/{id}",
+    path: documentPath,
     summary: "A document with its pages; with wait, a long-poll until status or pagesDone changes",
     tag: "documents",
+    access: "apiKey",
     params: idParams,
     query: documentQuery,
-    responses: { 200: { description: "The document", schema: documentSchema }, 400: error("bad_query"), 404: error("not_found") },
+    responses: { 200: { description: "The document (ETag; 304 to a matching If-None-Match)", schema: documentSchema } },
+    errors: ["bad_query", "not_found"],
   },
   {
+    operationId: "streamDocumentEvents",
     method: "get",
-    path: "/api/documents/{id}/events",
+    path: `${documentPath}/events`,
     summary: "Live progress as Server-Sent Events: `status` first, then `progress` and `status` as they change",
     tag: "documents",
+    access: "apiKey",
     params: idParams,
     responses: {
       200: {
@@ -108,78 +147,178 @@ export const operations: Operation[] = [
         contentType: "text/event-stream",
         raw: { oneOf: [schemaOrRef(statusEventSchema), schemaOrRef(progressEventSchema)] },
       },
-      404: error("not_found"),
     },
+    errors: ["not_found"],
   },
   {
+    operationId: "cancelDocument",
     method: "post",
-    path: "/api/documents/{id}/cancel",
+    path: `${documentPath}/cancel`,
     summary: "Cancel a queued or processing document (pages done so far are kept)",
     tag: "documents",
+    access: "apiKey",
     params: idParams,
-    responses: { 200: { description: "The document", schema: documentSchema }, 404: error("not_found"), 409: error("not_cancellable") },
+    responses: { 200: { description: "The document", schema: documentSchema } },
+    errors: ["not_found", "not_cancellable"],
   },
   {
+    operationId: "retryDocument",
     method: "post",
-    path: "/api/documents/{id}/retry",
+    path: `${documentPath}/retry`,
     summary: "Queue a failed or cancelled document again; it resumes after the pages already done",
     tag: "documents",
+    access: "apiKey",
     params: idParams,
-    responses: {
-      202: { description: "Queued again", schema: documentSchema },
-      404: error("not_found"),
-      409: error("not_retryable, still_running"),
-      503: error("queue_unavailable"),
-    },
+    responses: { 202: { description: "Queued again", schema: documentSchema } },
+    errors: ["not_found", "not_retryable", "still_running", "queue_unavailable"],
   },
   {
+    operationId: "getPage",
     method: "get",
-    path: "/api/documents/{id}/pages/{n}",
+    path: `${documentPath}/pages/{n}`,
     summary: "One processed page: size, scale, detections, image and JSON URLs",
     tag: "documents",
+    access: "apiKey",
     params: pageParams,
-    responses: { 200: { description: "The page's result", schema: pageDetailSchema }, 404: error("not_found") },
+    responses: { 200: { description: "The page's result", schema: pageDetailSchema } },
+    errors: ["not_found"],
   },
   {
+    operationId: "exportDocument",
+    method: "get",
+    path: `${documentPath}/export`,
+    summary: "The whole document as one download, page by page from storage: JSON, or COCO detection format",
+    tag: "documents",
+    access: "apiKey",
+    params: idParams,
+    query: exportQuery,
+    responses: {
+      200: {
+        description: "json: { document, pages: [PageResult...] }; coco: { info, licenses, images, annotations, categories } (Content-Disposition: attachment)",
+        raw: { type: "object" },
+      },
+    },
+    errors: ["bad_query", "not_found", "not_finished"],
+  },
+  {
+    operationId: "getFile",
+    method: "get",
+    path: "/api/files/{key}",
+    summary: "A stored result file (annotated PNG, page JSON) under documents/<id>/, when storage is local (S3 URLs are presigned)",
+    tag: "documents",
+    access: "apiKey",
+    params: z.object({ key: z.string().describe("The storage key, slash-separated, as in imageUrl and jsonUrl: documents/<id>/pages/<n>.png") }),
+    responses: {
+      200: {
+        description: "The file",
+        contentType: "application/octet-stream",
+        raw: { type: "string", contentMediaType: "application/octet-stream" },
+      },
+    },
+    errors: ["bad_request", "not_found"],
+  },
+  {
+    operationId: "getClientConfig",
     method: "get",
     path: "/api/config",
     summary: "What the browser page needs: upload mode, size limit, whether an API key is required",
     tag: "meta",
-    open: true,
+    access: "open",
     responses: { 200: { description: "Client configuration", schema: clientConfigSchema } },
+    errors: [],
   },
   {
+    operationId: "getOpenApiDocument",
     method: "get",
     path: "/api/openapi.json",
     summary: "This document",
     tag: "meta",
-    open: true,
+    access: "open",
     responses: { 200: { description: "OpenAPI 3.1", raw: { type: "object" } } },
+    errors: [],
   },
   {
+    operationId: "getHealth",
     method: "get",
     path: "/healthz",
     summary: "Liveness",
     tag: "meta",
-    open: true,
+    access: "open",
     responses: { 200: { description: "The process is up", schema: healthSchema } },
+    errors: [],
   },
   {
+    operationId: "getReadiness",
     method: "get",
     path: "/readyz",
     summary: "Readiness: PostgreSQL and Redis answer",
     tag: "meta",
-    open: true,
-    responses: { 200: { description: "Ready", schema: healthSchema }, 503: error("not_ready") },
+    access: "open",
+    responses: { 200: { description: "Ready", schema: healthSchema } },
+    errors: ["not_ready"],
   },
   {
+    operationId: "getMetrics",
     method: "get",
     path: "/metrics",
-    summary: "Prometheus metrics (needs the API key when one is set)",
+    summary: "Prometheus metrics",
     tag: "meta",
+    access: "apiKey",
     responses: { 200: { description: "Prometheus text format", contentType: "text/plain", raw: { type: "string" } } },
+    errors: ["metrics_unavailable"],
+  },
+  {
+    operationId: "getWebPage",
+    method: "get",
+    path: "/",
+    summary: "The web page: upload, live progress, annotated pages (it asks for the API key when one is set)",
+    tag: "meta",
+    access: "open",
+    responses: { 200: { description: "HTML", contentType: "text/html", raw: { type: "string" } } },
+    errors: ["not_found"],
+  },
+  {
+    operationId: "getQueueDashboard",
+    method: "get",
+    path: "/admin/queues",
+    summary: "bull-board's queue dashboard (only when ADMIN_USER and ADMIN_PASSWORD are set; a 404 otherwise)",
+    tag: "meta",
+    access: "admin",
+    responses: { 200: { description: "HTML", contentType: "text/html", raw: { type: "string" } } },
+    errors: ["unauthorized", "not_found"],
   },
 ];
+
+const UNSAFE = new Set(["post", "put", "patch", "delete"]);
+
+/** The error codes an operation can answer: its own, plus those every route of its kind shares. */
+export function errorCodesOf(op: Operation, authRequired: boolean): ApiErrorCode[] {
+  const codes = new Set<ApiErrorCode>(op.errors);
+  if ((op.access === "apiKey" && authRequired) || op.access === "admin") codes.add("unauthorized");
+  if (UNSAFE.has(op.method)) codes.add("cross_site_request");
+  codes.add("headers_too_large"); // any request, answered before routing (server.ts)
+  codes.add("request_timeout");
+  return [...codes];
+}
+
+function errorResponses(codes: ApiErrorCode[]): Record<string, unknown> {
+  const byStatus = new Map<number, ApiErrorCode[]>();
+  for (const code of codes) byStatus.set(apiErrors[code].status, [...(byStatus.get(apiErrors[code].status) ?? []), code]);
+  const out: Record<string, unknown> = {};
+  for (const [status, list] of [...byStatus].sort(([a], [b]) => a - b)) {
+    out[String(status)] = {
+      description: list.map((code) => `\`${code}\`: ${apiErrors[code].message}`).join("\n\n"),
+      content: { "application/json": { schema: schemaOrRef(errorSchema) } },
+    };
+  }
+  return out;
+}
+
+const SECURITY: Record<Access, Array<Record<string, string[]>>> = {
+  open: [],
+  apiKey: [{ apiKey: [] }],
+  admin: [{ adminBasic: [] }],
+};
 
 function operationObject(op: Operation, authRequired: boolean) {
   const parameters = [
@@ -192,8 +331,11 @@ function operationObject(op: Operation, authRequired: boolean) {
     const schema = r.raw ?? (r.schema ? schemaOrRef(r.schema) : undefined);
     responses[status] = { description: r.description, ...(schema ? { content: { [r.contentType ?? "application/json"]: { schema } } } : {}) };
   }
-  if (authRequired && !op.open) responses["401"] = { description: "unauthorized", content: { "application/json": { schema: schemaOrRef(errorSchema) } } };
+  Object.assign(responses, errorResponses(errorCodesOf(op, authRequired)));
+  // With API_KEY unset the API is open: no requirement ({}) is enough, and a key sent anyway does no harm.
+  const security = op.access === "apiKey" && !authRequired ? [{}, ...SECURITY.apiKey] : SECURITY[op.access];
   return {
+    operationId: op.operationId,
     summary: op.summary,
     tags: [op.tag],
     ...(parameters.length ? { parameters } : {}),
@@ -201,11 +343,11 @@ function operationObject(op: Operation, authRequired: boolean) {
       ? { requestBody: { required: true, content: Object.fromEntries(Object.entries(op.body).map(([type, schema]) => [type, { schema }])) } }
       : {}),
     responses,
-    ...(op.open ? { security: [] } : {}),
+    security,
   };
 }
 
-/** The OpenAPI 3.1 document; `authRequired` adds the bearer scheme (API_KEY set). */
+/** The OpenAPI 3.1 document; `authRequired` (API_KEY set) makes the API key required where it applies. */
 export function openApiDocument(options: { authRequired: boolean; version?: string }) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations) (paths[op.path] ??= {})[op.method] = operationObject(op, options.authRequired);
@@ -215,13 +357,28 @@ export function openApiDocument(options: { authRequired: boolean; version?: stri
       title: "Pagewise API",
       version: options.version ?? "0.1.0",
       description: "Upload PDFs; a worker detects text on each page; follow progress live and fetch annotated pages and JSON.",
+      license: { name: "Apache-2.0", identifier: "Apache-2.0" },
     },
+    servers: [{ url: "/", description: "This server (the document is served by the instance it describes)" }],
     jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
+    tags: [
+      { name: "documents", description: "Uploads, status, results" },
+      { name: "meta", description: "Configuration, probes, metrics, the page" },
+    ],
     paths,
     components: {
       schemas: componentSchemas(),
-      ...(options.authRequired ? { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } } : {}),
+      securitySchemes: {
+        apiKey: {
+          type: "http",
+          scheme: "bearer",
+          description: options.authRequired
+            ? "The server's API_KEY, as Authorization: Bearer <API_KEY>"
+            : "The server's API_KEY, as Authorization: Bearer <API_KEY>; this server has none set, so it is not required",
+        },
+        adminBasic: { type: "http", scheme: "basic", description: "ADMIN_USER and ADMIN_PASSWORD" },
+      },
     },
-    ...(options.authRequired ? { security: [{ bearer: [] }] } : {}),
+    security: options.authRequired ? SECURITY.apiKey : [{}, ...SECURITY.apiKey],
   };
 }

@@ -4,6 +4,7 @@ import { ExpressAdapter } from "@bull-board/express";
 import { Router } from "express";
 import type { Queue } from "bullmq";
 import { requireBasicAuth } from "../security/basic-auth";
+import { adminDashboardPolicy } from "../security/headers";
 
 export const ADMIN_QUEUES_PATH = "/admin/queues";
 
@@ -20,7 +21,7 @@ export function adminQueuesRouter(queues: Queue[], admin: { user: string; passwo
     options: { uiConfig: { boardTitle: "Pagewise queues" } },
   });
   const router = Router();
-  router.use(requireBasicAuth(admin.user, admin.password, "pagewise admin"));
+  router.use(requireBasicAuth(admin.user, admin.password, "pagewise admin"), adminDashboardPolicy);
   router.use(serverAdapter.getRouter() as Router);
   return router;
 }

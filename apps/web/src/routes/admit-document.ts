@@ -1,7 +1,7 @@
 import type { Response } from "express";
 import type { Document } from "@pagewise/db";
 import type { AppDeps, WebDeps } from "../deps";
-import { HttpError } from "../http-error";
+import { apiError } from "../http-error";
 import { documentPath, presentDocument, presentSummary } from "../presenters";
 
 /** Answers with an existing document, as the first request did (Idempotency-Key, or an upload used twice). */
@@ -21,7 +21,7 @@ export async function enqueueAndAnswer(res: Response, deps: AppDeps, doc: Docume
     deps.log.error({ err: error, documentId: doc.id }, "enqueue failed");
     await deps.documents.markFailed(doc.id, "enqueue_failed", "The document could not be queued; please upload it again.");
     deps.statusBodies.forget(doc.id);
-    throw new HttpError(503, "queue_unavailable", "The queue is unavailable; the document was not accepted. Try again.");
+    throw apiError("queue_unavailable", { what: "accepted" });
   }
   deps.log.info({ documentId: doc.id, bytes: doc.sourceBytes }, "document accepted");
   res.status(202).location(documentPath(doc.id)).json({ ...presentSummary(doc), pages: [] });

@@ -1,35 +1,39 @@
 import { randomUUID } from "node:crypto";
 import express, { type Request, type RequestHandler, type Response } from "express";
 import { sniffPdf, SNIFF_BYTES, storageKeys } from "@pagewise/core";
-import { DocumentRepository, type Db } from "@pagewise/db";
-import { documentFromUploadBody, idempotencyKey, uploadFields } from "../api-schemas";
+import { DocumentRepository, type Db, type Document, type NewDocument } from "@pagewise/db";
+import { documentFromUploadBody, filenameSchema, idempotencyKey, uploadFields } from "../api-schemas";
 import type { AppDeps } from "../deps";
-import { HttpError } from "../http-error";
-import { assertLooksLikePdf, multipartPdf, removeQuietly, titleFromFilename } from "../upload";
+import { apiError } from "../http-error";
+import { assertLooksLikePdf, cutToTitleLength, fileSha256, multipartPdf, removeQuietly, requestFingerprint, titleFromFilename } from "../upload";
 import { parse } from "../validate";
 import { enqueueAndAnswer, replay } from "./admit-document";
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === "P2002";
 
+/** The request's Idempotency-Key and, with one, the fingerprint that a second use of the key must match. */
+interface Idempotency {
+  key: string;
+  fingerprint: string;
+}
+
 /**
  * POST /api/documents, two ways in:
  * - multipart: the file in the field "file", optional "title" and "ocr" ("true"). The file goes to storage, then
- *   the row is written, then the job is enqueued, in that order.
+ *   the row is written, then the job is enqueued, in that order; a row that cannot be written takes its stored
+ *   file with it (housekeeping sweeps what a crash leaves between the two).
  * - JSON { uploadId, title?, ocr? } after a direct-to-S3 upload (POST /api/uploads): the object's size and magic
  *   bytes are checked in the bucket before the row is written and the job enqueued.
- * With an `Idempotency-Key` header the same key always answers with the same document (and enqueues once).
+ * With an `Idempotency-Key` header the same key and the same request (file and fields, by sha256) answer with the
+ * same document and enqueue once; the same key with a different request is a 422, as Stripe does.
  */
 export function createDocumentHandlers(deps: AppDeps): RequestHandler[] {
   const accept: RequestHandler = async (req, res) => {
     try {
-      const key = parse(idempotencyKey, req.get("idempotency-key"), () => new HttpError(400, "bad_idempotency_key", "Idempotency-Key must be 1 to 255 characters."));
-      if (key) {
-        const existing = await deps.documents.findByIdempotencyKey(key);
-        if (existing) return replay(res, deps, existing);
-      }
+      const key = parse(idempotencyKey, req.get("idempotency-key"), () => apiError("bad_idempotency_key"));
       if (req.file) return await fromMultipart(req, res, deps, key);
       if (req.is("application/json")) return await fromDirectUpload(req, res, deps, key);
-      throw new HttpError(400, "missing_file", 'Send the PDF as multipart/form-data in the field "file", or JSON { "uploadId" } after POST /api/uploads.');
+      throw apiError("missing_file");
     } finally {
       await removeQuietly(req.file?.path);
     }
@@ -37,76 +41,107 @@ export function createDocumentHandlers(deps: AppDeps): RequestHandler[] {
   return [multipartPdf(deps.uploadDir, deps.limits.maxUploadBytes), express.json({ limit: "16kb" }), accept];
 }
 
+/** The document an earlier request with this key made: replayed when it was the same request, else a 422. */
+async function replayIfKnown(res: Response, deps: AppDeps, idempotency: Idempotency | undefined): Promise<boolean> {
+  if (!idempotency) return false;
+  const existing = await deps.documents.findByIdempotencyKey(idempotency.key);
+  if (!existing) return false;
+  await replaySameRequest(res, deps, existing, idempotency);
+  return true;
+}
+
+async function replaySameRequest(res: Response, deps: AppDeps, existing: Document, idempotency: Idempotency): Promise<void> {
+  // Documents made before fingerprints were kept have none: they replay as they always did.
+  if (existing.idempotencyFingerprint && existing.idempotencyFingerprint !== idempotency.fingerprint) throw apiError("idempotency_key_reused");
+  await replay(res, deps, existing);
+}
+
 async function fromMultipart(req: Request, res: Response, deps: AppDeps, key: string | undefined): Promise<void> {
   const file = req.file as Express.Multer.File;
-  const ocr = parse(uploadFields.shape.ocr, req.body?.ocr, () => new HttpError(400, "bad_ocr", 'The field "ocr" must be "true" or "false".'));
-  const fields = parse(uploadFields, req.body ?? {}, () => new HttpError(400, "bad_title", "The title must be 1 to 500 characters."));
+  const ocr = parse(uploadFields.shape.ocr, req.body?.ocr, () => apiError("bad_ocr")) ?? false;
+  const fields = parse(uploadFields, req.body ?? {}, () => apiError("bad_title"));
+  const given = parse(filenameSchema, file.originalname || "document.pdf", () => apiError("bad_filename"));
+  const filename = cutToTitleLength(given);
+  const idempotency = key && {
+    key,
+    fingerprint: requestFingerprint({ way: "multipart", file: await fileSha256(file.path), filename, title: fields.title ?? null, ocr }),
+  };
+  if (await replayIfKnown(res, deps, idempotency || undefined)) return;
   await assertLooksLikePdf(file.path);
   const id = randomUUID();
   const sourceKey = storageKeys.source(id);
   await deps.store.putFile(sourceKey, file.path, "application/pdf");
-  const filename = file.originalname || "document.pdf";
-  let doc;
+  const input: NewDocument = {
+    id,
+    title: fields.title ?? titleFromFilename(filename),
+    filename,
+    sourceKey,
+    sourceBytes: file.size,
+    idempotencyKey: idempotency ? idempotency.key : undefined,
+    idempotencyFingerprint: idempotency ? idempotency.fingerprint : undefined,
+    ocr,
+  };
+  let doc: Document;
   try {
-    doc = await deps.documents.create({
-      id,
-      title: fields.title ?? titleFromFilename(filename),
-      filename,
-      sourceKey,
-      sourceBytes: file.size,
-      idempotencyKey: key,
-      ocr: ocr ?? false,
-    });
+    doc = await deps.documents.create(input);
   } catch (error) {
-    if (!key || !isUniqueViolation(error)) throw error;
-    await deps.store.deletePrefix(storageKeys.documentPrefix(id)); // a concurrent request with the same key won
-    return replay(res, deps, (await deps.documents.findByIdempotencyKey(key))!);
+    // No row, so nothing may keep the stored file: remove it (a concurrent request with the same key may have won).
+    await deps.store.deletePrefix(storageKeys.documentPrefix(id)).catch((cleanup: unknown) => {
+      deps.log.warn({ err: cleanup, documentId: id }, "could not remove the source of a document that was not created; housekeeping will");
+    });
+    if (!idempotency || !isUniqueViolation(error)) throw error;
+    return replaySameRequest(res, deps, (await deps.documents.findByIdempotencyKey(idempotency.key))!, idempotency);
   }
   await enqueueAndAnswer(res, deps, doc);
 }
 
 async function fromDirectUpload(req: Request, res: Response, deps: AppDeps, key: string | undefined): Promise<void> {
   const body = parse(documentFromUploadBody, req.body, () =>
-    new HttpError(400, "bad_request", 'Send JSON { "uploadId", "title"? } after POST /api/uploads, or a multipart upload.'),
+    apiError("bad_request", { reason: 'send JSON { "uploadId", "title"?, "ocr"? } after POST /api/uploads, or a multipart upload' }),
   );
+  const idempotency = key && {
+    key,
+    fingerprint: requestFingerprint({ way: "upload", uploadId: body.uploadId.toLowerCase(), title: body.title ?? null, ocr: body.ocr ?? false }),
+  };
+  if (await replayIfKnown(res, deps, idempotency || undefined)) return;
   const upload = await deps.uploads?.find(body.uploadId);
-  if (!upload) throw new HttpError(404, "unknown_upload", "No such upload; announce it with POST /api/uploads first.");
+  if (!upload) throw apiError("unknown_upload");
   if (upload.documentId) {
     const existing = await deps.documents.find(upload.documentId);
     if (existing) return replay(res, deps, existing);
   }
-  if (upload.expiresAt.getTime() < Date.now()) throw new HttpError(410, "upload_expired", "The upload URL has expired; start again.");
+  if (upload.expiresAt.getTime() < Date.now()) throw apiError("upload_expired");
   const stored = await deps.store.head(upload.objectKey);
-  if (!stored) throw new HttpError(409, "upload_incomplete", "The file has not been uploaded yet: PUT it to the upload URL first.");
-  if (stored.size > deps.limits.maxUploadBytes)
-    throw new HttpError(413, "file_too_large", `The file is larger than the upload limit of ${deps.limits.maxUploadBytes} bytes.`);
-  if (stored.size !== upload.size) throw new HttpError(400, "size_mismatch", `The uploaded file has ${stored.size} bytes, not the ${upload.size} announced.`);
+  if (!stored) throw apiError("upload_incomplete");
+  if (stored.size > deps.limits.maxUploadBytes) throw apiError("file_too_large", { limit: deps.limits.maxUploadBytes });
+  if (stored.size !== upload.size) throw apiError("size_mismatch", { actual: stored.size, announced: upload.size });
   const kind = sniffPdf(await deps.store.readStart(upload.objectKey, SNIFF_BYTES));
-  if (kind === "empty") throw new HttpError(400, "empty_file", "The file is empty.");
-  if (kind === "not_pdf") throw new HttpError(415, "not_pdf", "The file is not a PDF (no %PDF- header).");
+  if (kind === "empty") throw apiError("empty_file");
+  if (kind === "not_pdf") throw apiError("not_pdf");
 
   const id = randomUUID();
-  const input = {
+  const input: NewDocument = {
     id,
     title: body.title ?? titleFromFilename(upload.filename),
     filename: upload.filename,
     sourceKey: upload.objectKey,
     sourceBytes: stored.size,
-    idempotencyKey: key,
+    idempotencyKey: idempotency ? idempotency.key : undefined,
+    idempotencyFingerprint: idempotency ? idempotency.fingerprint : undefined,
     ocr: body.ocr ?? false,
   };
   let consumedBy: string | null;
   try {
     consumedBy = await deps.uploads!.consume(upload.id, (tx: Db) => new DocumentRepository(tx).create(input));
   } catch (error) {
-    if (!key || !isUniqueViolation(error)) throw error;
-    return replay(res, deps, (await deps.documents.findByIdempotencyKey(key))!);
+    if (!idempotency || !isUniqueViolation(error)) throw error;
+    return replaySameRequest(res, deps, (await deps.documents.findByIdempotencyKey(idempotency.key))!, idempotency);
   }
   if (consumedBy === null) {
     // Another request turned this upload into a document first: answer with that one.
     const winner = (await deps.uploads!.find(upload.id))?.documentId;
     const existing = winner ? await deps.documents.find(winner) : null;
-    if (!existing) throw new HttpError(409, "upload_consumed", "The upload was already used.");
+    if (!existing) throw apiError("upload_consumed");
     return replay(res, deps, existing);
   }
   await enqueueAndAnswer(res, deps, (await deps.documents.find(id))!);

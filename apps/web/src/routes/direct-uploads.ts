@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import express, { Router } from "express";
 import { directUploadRequest } from "../api-schemas";
 import type { WebDeps } from "../deps";
-import { HttpError } from "../http-error";
+import { apiError } from "../http-error";
 import { parse } from "../validate";
 
 export const directUploadKey = (uploadId: string) => `uploads/${uploadId}/source.pdf`;
@@ -17,12 +17,10 @@ export function directUploadsRouter(deps: WebDeps): Router {
   router.post("/", express.json({ limit: "16kb" }), async (req, res) => {
     const presign = deps.store.presignPut?.bind(deps.store);
     if (!presign || !deps.uploads)
-      throw new HttpError(409, "direct_upload_unavailable", "Direct uploads need S3 storage; send the file as multipart to /api/documents.");
-    const body = parse(directUploadRequest, req.body, () =>
-      new HttpError(400, "bad_upload_request", 'Send JSON { "filename", "contentType": "application/pdf", "size" }.'),
-    );
+      throw apiError("direct_upload_unavailable");
+    const body = parse(directUploadRequest, req.body, () => apiError("bad_upload_request"));
     if (body.size > deps.limits.maxUploadBytes)
-      throw new HttpError(413, "file_too_large", `The file is larger than the upload limit of ${deps.limits.maxUploadBytes} bytes.`);
+      throw apiError("file_too_large", { limit: deps.limits.maxUploadBytes });
     const id = randomUUID();
     const objectKey = directUploadKey(id);
     const ttlMs = (deps.signedUrlTtlSeconds ?? 3600) * 1000;

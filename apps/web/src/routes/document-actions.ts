@@ -1,6 +1,6 @@
 import { Router } from "express";
 import type { AppDeps } from "../deps";
-import { HttpError, notFound } from "../http-error";
+import { apiError, notFound } from "../http-error";
 import { presentDocument } from "../presenters";
 import { documentIdOr404 } from "./find-document";
 
@@ -20,8 +20,8 @@ export function documentActionsRouter(deps: AppDeps): Router {
     const id = documentIdOr404(req.params.id);
     const result = await documents.cancel(id);
     statusBodies.forget(id); // this process's next status answer shows the write, notified or not yet
-    if (result === "not_found") throw notFound("No such document.");
-    if (result === "finished") throw new HttpError(409, "not_cancellable", "The document has already finished.");
+    if (result === "not_found") throw notFound("document");
+    if (result === "finished") throw apiError("not_cancellable");
     if (result === "cancelled") {
       const removed = await queue.removeJob(id);
       log.info({ documentId: id, jobRemoved: removed }, "document cancelled");
@@ -33,15 +33,15 @@ export function documentActionsRouter(deps: AppDeps): Router {
   router.post("/:id/retry", async (req, res) => {
     const id = documentIdOr404(req.params.id);
     const doc = await documents.find(id);
-    if (!doc) throw notFound("No such document.");
+    if (!doc) throw notFound("document");
     if (doc.status !== "failed" && doc.status !== "cancelled")
-      throw new HttpError(409, "not_retryable", "Only failed or cancelled documents can be retried.");
+      throw apiError("not_retryable", { reason: "only failed or cancelled documents can be" });
     if (doc.errorCode === "enqueue_failed" || doc.errorCode === "source_missing") {
-      if (!(await store.head(doc.sourceKey))) throw new HttpError(409, "not_retryable", "The uploaded file is gone; upload it again.");
+      if (!(await store.head(doc.sourceKey))) throw apiError("not_retryable", { reason: "the uploaded file is gone; upload it again" });
     }
     if (!(await queue.removeJob(id)) && (await queue.jobState(id)) === "active")
-      throw new HttpError(409, "still_running", "The document's previous run is still stopping; try again shortly.");
-    if (!(await documents.requeue(id))) throw new HttpError(409, "not_retryable", "The document changed; reload it.");
+      throw apiError("still_running");
+    if (!(await documents.requeue(id))) throw apiError("not_retryable", { reason: "it changed meanwhile; reload it" });
     statusBodies.forget(id);
     // The answer is the state this request made (queued), read before the job exists: once it is enqueued, a worker
     // may claim it before we could read the row again.
@@ -52,7 +52,7 @@ export function documentActionsRouter(deps: AppDeps): Router {
       log.error({ err: error, documentId: id }, "enqueue failed on retry");
       await documents.markFailed(id, "enqueue_failed", "The document could not be queued; please try again.");
       statusBodies.forget(id);
-      throw new HttpError(503, "queue_unavailable", "The queue is unavailable; try again.");
+      throw apiError("queue_unavailable", { what: "queued again" });
     }
     log.info({ documentId: id }, "document re-queued");
     res.status(202).json(await presentDocument(requeued, store));

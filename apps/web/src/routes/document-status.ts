@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from "express";
 import type { AppDeps } from "../deps";
 import { documentQuery } from "../api-schemas";
-import { HttpError, notFound } from "../http-error";
+import { apiError, notFound } from "../http-error";
 import { stateTag } from "../live/document-state";
 import { waitForChange } from "../live/long-poll";
 import type { StatusBody } from "../live/status-bodies";
@@ -36,7 +36,7 @@ function send(res: Response, answer: StatusBody): void {
  */
 export function documentStatusHandler(deps: AppDeps): RequestHandler {
   return async (req, res) => {
-    const query = parse(documentQuery, req.query, () => new HttpError(400, "bad_query", 'wait must be 0 to 60 seconds; since is "status:pagesDone".'));
+    const query = parse(documentQuery, req.query, () => apiError("bad_query", { rule: 'wait is 0 to 60 seconds, since is "status:pagesDone"' }));
     if (query.wait > 0) {
       let doc = await findOr404(deps.documents, req.params.id);
       const options = { documents: deps.documents, signals: deps.signals, pollMs: deps.live?.pollMs ?? DEFAULT_POLL_MS };
@@ -55,7 +55,7 @@ export function documentStatusHandler(deps: AppDeps): RequestHandler {
         return serialize(req, await presentDocument({ ...row.document, pages }, deps.store));
       },
     );
-    if (!answer) throw notFound("No such document.");
+    if (!answer) throw notFound("document");
     send(res, answer);
   };
 }

@@ -2,7 +2,7 @@ import { Router } from "express";
 import { z } from "zod";
 import { ObjectNotFound } from "@pagewise/storage";
 import type { AppDeps } from "../deps";
-import { HttpError, notFound } from "../http-error";
+import { apiError, notFound } from "../http-error";
 import { presentPage, presentSummary } from "../presenters";
 import { parse } from "../validate";
 import { createDocumentHandlers } from "./create-document";
@@ -11,14 +11,22 @@ import { documentActionsRouter } from "./document-actions";
 import { exportRouter } from "./export";
 import { listQuery, pageParams } from "../api-schemas";
 
+/** The list's keyset cursor: the last item's creation time (ISO 8601, UTC, milliseconds) and id, base64url. */
 const encodeCursor = (createdAt: Date, id: string) =>
   Buffer.from(`${createdAt.toISOString()}|${id}`).toString("base64url");
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [iso, id] = Buffer.from(cursor, "base64url").toString().split("|");
-  const createdAt = new Date(iso ?? "");
-  if (Number.isNaN(createdAt.getTime()) || !z.uuid().safeParse(id).success)
-    throw new HttpError(400, "bad_cursor", "The cursor is not valid.");
-  return { createdAt, id: id as string };
+
+/**
+ * A cursor this API wrote, or a 400 `bad_cursor`: exactly what encodeCursor makes (a date PostgreSQL can hold, in
+ * the one ISO form toISOString writes, re-encoded to the same text), never a date the database would refuse.
+ */
+export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const bad = () => apiError("bad_cursor");
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw bad();
+  const [iso, id, ...rest] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  if (rest.length || !iso || !id || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(iso) || !z.uuid().safeParse(id).success) throw bad();
+  const createdAt = new Date(iso);
+  if (Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== iso || encodeCursor(createdAt, id) !== cursor) throw bad();
+  return { createdAt, id };
 }
 
 export function documentsRouter(deps: AppDeps): Router {
@@ -29,7 +37,7 @@ export function documentsRouter(deps: AppDeps): Router {
   router.use(exportRouter(deps));
 
   router.get("/", async (req, res) => {
-    const query = parse(listQuery, req.query, () => new HttpError(400, "bad_query", "limit must be 1 to 100."));
+    const query = parse(listQuery, req.query, () => apiError("bad_query", { rule: "limit is 1 to 100" }));
     const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
     const rows = await documents.list(query.limit + 1, cursor);
     const items = rows.slice(0, query.limit);
@@ -43,14 +51,14 @@ export function documentsRouter(deps: AppDeps): Router {
   router.get("/:id", documentStatusHandler(deps));
 
   router.get("/:id/pages/:n", async (req, res) => {
-    const { id, n } = parse(pageParams, req.params, () => notFound("No such page."));
+    const { id, n } = parse(pageParams, req.params, () => notFound("page"));
     const page = await documents.findPage(id, n);
-    if (!page) throw notFound("No such page, or it is not processed yet.");
+    if (!page) throw notFound("page, or it is not processed yet");
     let result: unknown;
     try {
       result = JSON.parse((await store.get(page.jsonKey)).toString("utf8"));
     } catch (error) {
-      if (error instanceof ObjectNotFound) throw notFound("The page's results are missing from storage.");
+      if (error instanceof ObjectNotFound) throw notFound("page results in storage");
       throw error;
     }
     const links = await presentPage(page, store);

@@ -6,7 +6,7 @@ import { ObjectNotFound, type ObjectStore } from "@pagewise/storage";
 import { pageResultSchema } from "../api-schemas";
 import type { WebDeps } from "../deps";
 import { CocoCategories, pageAnnotations, type CocoImage } from "../export/coco";
-import { HttpError, notFound } from "../http-error";
+import { apiError, notFound } from "../http-error";
 import { presentSummary } from "../presenters";
 import { parse } from "../validate";
 import { findOr404 } from "./find-document";
@@ -20,7 +20,7 @@ async function readPage(store: ObjectStore, page: Page): Promise<PageResult> {
   try {
     return pageResultSchema.parse(JSON.parse((await store.get(page.jsonKey)).toString("utf8")));
   } catch (error) {
-    if (error instanceof ObjectNotFound) throw notFound(`The results of page ${page.number} are missing from storage.`);
+    if (error instanceof ObjectNotFound) throw notFound(`page ${page.number} results in storage`);
     throw error;
   }
 }
@@ -58,10 +58,10 @@ export function exportRouter(deps: WebDeps): Router {
   const router = Router();
   router.get("/:id/export", async (req, res) => {
     const doc = await findOr404(deps.documents, req.params.id);
-    const query = parse(exportQuery, req.query, () => new HttpError(400, "bad_query", 'format must be "json" or "coco"; partial "true" or "false".'));
+    const query = parse(exportQuery, req.query, () => apiError("bad_query", { rule: 'format is "json" or "coco", partial "true" or "false"' }));
     const partial = doc.status !== "succeeded";
     if (partial && !query.partial) {
-      throw new HttpError(409, "not_finished", `The document is ${doc.status}; export it when it has succeeded, or ask for partial=true.`);
+      throw apiError("not_finished", { status: doc.status });
     }
     const name = query.format === "coco" ? `${doc.id}.coco.json` : `${doc.id}.json`;
     res.status(200).type("application/json").set("Content-Disposition", `attachment; filename="${name}"`);

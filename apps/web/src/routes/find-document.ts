@@ -5,12 +5,12 @@ import { parse } from "../validate";
 
 /** A document id from the path (a uuid), or a 404 `not_found`. */
 export function documentIdOr404(id: unknown): string {
-  return parse(idParams, { id }, () => notFound("No such document.")).id;
+  return parse(idParams, { id }, () => notFound("document")).id;
 }
 
 /** The document with this id (a uuid), or a 404 `not_found`. */
 export async function findOr404(documents: DocumentRepository, id: unknown): Promise<DocumentWithPages> {
   const doc = await documents.find(documentIdOr404(id));
-  if (!doc) throw notFound("No such document.");
+  if (!doc) throw notFound("document");
   return doc;
 }

@@ -1,5 +1,5 @@
 import type { RequestHandler } from "express";
-import { HttpError } from "../http-error";
+import { apiError } from "../http-error";
 import { sameSecret } from "./constant-time";
 
 /** The token of an `Authorization: Bearer <token>` header, or undefined. */
@@ -10,15 +10,15 @@ export function bearerToken(header: string | undefined): string | undefined {
 
 /**
  * With an API key configured, requests need `Authorization: Bearer <API_KEY>` (401 `unauthorized` otherwise);
- * without one, everything passes (local use). CORS preflights (OPTIONS) pass: browsers never send credentials
- * on them, and the cors middleware answers them.
+ * without one, everything passes (local use). CORS preflights never get here: browsers send no credentials on
+ * them, so the cors middleware answers the allowed ones first (security/cors.ts); any other OPTIONS needs the key.
  */
 export function requireApiKey(apiKey: string | undefined): RequestHandler {
   return (req, res, next) => {
-    if (!apiKey || req.method === "OPTIONS") return next();
+    if (!apiKey) return next();
     const token = bearerToken(req.headers.authorization);
     if (token && sameSecret(token, apiKey)) return next();
     res.setHeader("WWW-Authenticate", 'Bearer realm="pagewise"');
-    next(new HttpError(401, "unauthorized", "Send the API key as Authorization: Bearer <key>."));
+    next(apiError("unauthorized", { how: "send the API key as Authorization: Bearer <key>" }));
   };
 }

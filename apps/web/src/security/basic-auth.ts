@@ -1,4 +1,5 @@
 import type { RequestHandler } from "express";
+import { apiError } from "../http-error";
 import { sameSecret } from "./constant-time";
 
 /** `Authorization: Basic base64(user:password)` → { user, password }, or undefined. */
@@ -19,6 +20,6 @@ export function requireBasicAuth(user: string, password: string, realm: string):
     const passwordOk = sameSecret(given?.password ?? "", password);
     if (given && userOk && passwordOk) return next();
     res.setHeader("WWW-Authenticate", `Basic realm="${realm}", charset="UTF-8"`);
-    res.status(401).json({ error: { code: "unauthorized", message: "The queue dashboard needs the admin user and password." } });
+    next(apiError("unauthorized", { how: "the queue dashboard needs the admin user and password (HTTP basic auth)" }));
   };
 }
