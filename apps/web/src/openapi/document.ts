@@ -12,7 +12,7 @@ import {
   idempotencyKey,
   idParams,
   listQuery,
-  pageDetailSchema,
+  pageAnswerSchema,
   pageParams,
   progressEventSchema,
   statusEventSchema,
@@ -138,7 +138,7 @@ export const operations: Operation[] = [
     summary: "One processed page: size, scale, detections, image and JSON URLs",
     tag: "documents",
     params: pageParams,
-    responses: { 200: { description: "The page's result", schema: pageDetailSchema }, 404: error("not_found") },
+    responses: { 200: { description: "The page's result, or the page skipped at a limit", schema: pageAnswerSchema }, 404: error("not_found") },
   },
   {
     method: "get",

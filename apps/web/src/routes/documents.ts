@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ObjectNotFound } from "@pagewise/storage";
 import type { AppDeps } from "../deps";
 import { HttpError, notFound } from "../http-error";
-import { presentPage, presentSummary } from "../presenters";
+import { pageRow, presentSummary } from "../presenters";
 import { parse } from "../validate";
 import { createDocumentHandlers } from "./create-document";
 import { documentStatusHandler } from "./document-status";
@@ -44,8 +44,14 @@ export function documentsRouter(deps: AppDeps): Router {
 
   router.get("/:id/pages/:n", async (req, res) => {
     const { id, n } = parse(pageParams, req.params, () => notFound("No such page."));
-    const page = await documents.findPage(id, n);
-    if (!page) throw notFound("No such page, or it is not processed yet.");
+    const row = await documents.findPage(id, n);
+    if (!row) throw notFound("No such page, or it is not processed yet.");
+    const r = pageRow(row);
+    if (r.kind === "skipped") {
+      res.json({ number: row.number, detections: [], skipped: { reason: r.reason } });
+      return;
+    }
+    const { page } = r;
     let result: unknown;
     try {
       result = JSON.parse((await store.get(page.jsonKey)).toString("utf8"));
@@ -53,8 +59,8 @@ export function documentsRouter(deps: AppDeps): Router {
       if (error instanceof ObjectNotFound) throw notFound("The page's results are missing from storage.");
       throw error;
     }
-    const links = await presentPage(page, store);
-    res.json({ ...(result as object), pointsPerPixel: 1 / page.scale, imageUrl: links.imageUrl, jsonUrl: links.jsonUrl });
+    const [imageUrl, jsonUrl] = await Promise.all([store.url(page.imageKey), store.url(page.jsonKey)]);
+    res.json({ ...(result as object), pointsPerPixel: 1 / page.scale, imageUrl, jsonUrl });
   });
 
   return router;
