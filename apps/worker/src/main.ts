@@ -1,6 +1,7 @@
 import { Worker } from "bullmq";
 import { parseEnv, storageConfigFrom, workerEnvSchema } from "@pagewise/config";
 import { closePool, createPool, PgDocumentProgress, prepareDatabase } from "@pagewise/db/progress";
+import { checkDetectorConfig } from "@pagewise/detector/model-files";
 import { createLogger } from "@pagewise/logger";
 import { recordPageTimings } from "@pagewise/metrics";
 import { bullConnection, connectRedis, DocumentQueue, JobName, QueueName } from "@pagewise/queue";
@@ -17,6 +18,9 @@ async function main(): Promise<void> {
   const env = parseEnv(workerEnvSchema);
   const log = createLogger("worker", env.LOG_LEVEL);
   try {
+    // Refuse to start with a detector that cannot work (unknown id, missing or non-ONNX model file): one line says
+    // what to fix. The model itself loads in the compute child, lazily.
+    await checkDetectorConfig(env.DETECTOR_MODEL, { modelPath: env.YOLO_MODEL_PATH, labelsPath: env.YOLO_LABELS_PATH });
     if (env.MIGRATE_ON_START) await prepareDatabase(env.DATABASE_URL, log);
     const tls = env.REDIS_TLS_REJECT_UNAUTHORIZED;
     const producerRedis = await connectRedis("producer", env.REDIS_URL, { rejectUnauthorized: tls });
