@@ -88,7 +88,7 @@ describe("the web page in Chromium (real web + worker processes)", () => {
   }, 120_000);
 
   it("marks a page processed at a reduced budget and shows a skipped page without an image", async () => {
-    // With the default ceiling (360 MB): the 9000 px image crosses it and is left out at the reduced budget; a
+    // With the default ceiling (400 MB): the 9000 px image crosses it and is left out at the reduced budget; a
     // million operators cross it at any budget.
     const pdf = limitTestPdf([{ kind: "text" }, { kind: "image", side: 9000 }, { kind: "operators", count: 1_000_000 }]);
     const { body } = await stack.uploadBytes(pdf, "limits.pdf");

@@ -8,14 +8,14 @@ import { createLogger } from "@pagewise/logger";
 const MB = 2 ** 20;
 
 describe("compute children between pages", () => {
-  const pool = new ComputePool({ detectorId: "ppocr-det", detectorThreads: 1, detectorMaxSide: 960 }, { maxDocumentsPerChild: 10, memoryCeilingBytes: 360 * MB }, createLogger("test", "silent"));
+  const pool = new ComputePool({ detectorId: "ppocr-det", detectorThreads: 1, detectorMaxSide: 960 }, { maxDocumentsPerChild: 10, memoryCeilingBytes: 400 * MB }, createLogger("test", "silent"));
   const child = (rssMb: number) => ({ rss: rssMb * MB }) as ComputeProcess;
 
   it("replaces a child that ends a page near its ceiling, before it crosses it in the middle of the next one", () => {
-    expect(RECYCLE_SHARE_OF_CEILING).toBe(0.9);
-    expect(pool.overMemory(child(300))).toBe(false);
-    expect(pool.overMemory(child(323))).toBe(false);
-    expect(pool.overMemory(child(325))).toBe(true);
+    expect(RECYCLE_SHARE_OF_CEILING).toBe(0.95);
+    expect(pool.overMemory(child(330))).toBe(false);
+    expect(pool.overMemory(child(379))).toBe(false);
+    expect(pool.overMemory(child(381))).toBe(true);
   });
 });
 

@@ -15,7 +15,7 @@ export interface ChildPolicy {
  * the child's age (allocator fragmentation, caches) renews the child between pages instead of crossing the ceiling
  * in the middle of one, which would cost the page a retry at a reduced budget.
  */
-export const RECYCLE_SHARE_OF_CEILING = 0.9;
+export const RECYCLE_SHARE_OF_CEILING = 0.95;
 
 /** What a page may use: its render limits and, when reduced, a pixel budget for embedded images (pdf.js' maxImageSize). */
 export interface PageBudget {
