@@ -235,7 +235,8 @@ export class ComputeProcess {
     } catch (error) {
       this.log.warn({ err: error, dir: this.tmpDir }, "could not remove the compute child's temporary directory");
     }
-    this.log.info({ childPid: this.child.pid, code, signal, exitedAt, reason: reason.name }, "compute child exited");
+    const sampled = { peakRssMb: Math.round(this.watch.peakBytes / 2 ** 20), maxSampleGapMs: Math.round(this.watch.maxGapMs) };
+    this.log.info({ childPid: this.child.pid, code, signal, exitedAt, reason: reason.name, ...sampled }, "compute child exited");
   }
 
   private onReply(reply: ComputeReply): void {

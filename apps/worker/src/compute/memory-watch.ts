@@ -42,6 +42,8 @@ export class MemoryWatch {
   private fired = false;
   /** The highest sample read, bytes. */
   peakBytes = 0;
+  /** The longest time between two samples while started (the timer runs late when the event loop is busy), ms. */
+  maxGapMs = 0;
 
   constructor(
     pid: number | undefined,
@@ -103,6 +105,7 @@ export class MemoryWatch {
     if (rssBytes === undefined) return;
     const sample = { at: preciseNow(), rssBytes };
     if (rssBytes > this.peakBytes) this.peakBytes = rssBytes;
+    if (this.previous && sample.at - this.previous.at > this.maxGapMs) this.maxGapMs = sample.at - this.previous.at;
     if (rssBytes > this.ceilingBytes && !this.fired) {
       this.fired = true;
       this.stop();
