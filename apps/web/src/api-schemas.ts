@@ -195,7 +195,9 @@ export const pageDetailSchema = pageResultSchema
   .register(apiRegistry, { id: "PageResult" });
 
 /** GET /api/documents/{id}/pages/{n}: a processed page, or a skipped one. */
-export const pageAnswerSchema = z.union([pageDetailSchema, skippedPageSchema]);
+export const pageAnswerSchema = z
+  .union([pageDetailSchema, skippedPageSchema])
+  .register(apiRegistry, { id: "PageAnswer", description: "A processed page, or a page skipped at a limit (skipped: { reason })" });
 
 export const clientConfigSchema = z
   .object({
