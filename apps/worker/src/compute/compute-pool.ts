@@ -77,11 +77,16 @@ export class ComputePool {
     this.all.delete(child);
   }
 
-  /** Stops every child (shutdown): in-flight requests fail with ComputeInterrupted. */
-  killAll(): void {
-    for (const child of this.all) child.kill();
+  /**
+   * Stops every child (shutdown): in-flight requests fail with ComputeInterrupted. Resolves once each has exited and
+   * its temporary directory is gone.
+   */
+  async killAll(): Promise<void> {
+    const children = [...this.all];
+    for (const child of children) child.kill();
     this.all.clear();
     this.idle.length = 0;
+    await Promise.all(children.map((child) => child.exited));
   }
 
   get size(): number {

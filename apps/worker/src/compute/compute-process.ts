@@ -84,7 +84,7 @@ export class ComputeProcess {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private exitReason: Error | undefined;
-  private exited = false;
+  private exitHandled = false;
   private idleWaiters: Array<() => void> = [];
   private readonly watch: MemoryWatch;
   private readonly tmpDir: string;
@@ -96,6 +96,9 @@ export class ComputeProcess {
   openedMaxImagePixels: number | undefined;
 
   private readonly ready: Promise<void>;
+  /** Resolves once the child has exited and its temporary directory is removed. */
+  readonly exited: Promise<void>;
+  private markExited: () => void = () => undefined;
   private settleReady: { resolve: () => void; reject: (error: Error) => void } | undefined;
   private readonly readyTimer: NodeJS.Timeout;
 
@@ -104,6 +107,7 @@ export class ComputeProcess {
     this.tmpDir = makeTempDir("compute");
     this.ready = new Promise<void>((resolve, reject) => (this.settleReady = { resolve, reject }));
     this.ready.catch(() => undefined); // surfaced by request()
+    this.exited = new Promise<void>((resolve) => (this.markExited = resolve));
     this.child = fork(CHILD_SCRIPT, [JSON.stringify(config)], {
       serialization: "advanced",
       execArgv: childExecArgv(process.execArgv),
@@ -215,8 +219,8 @@ export class ComputeProcess {
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.exited) return;
-    this.exited = true;
+    if (this.exitHandled) return;
+    this.exitHandled = true;
     const exitedAt = preciseNow();
     clearTimeout(this.readyTimer);
     this.watch.close();
@@ -237,6 +241,7 @@ export class ComputeProcess {
     }
     const sampled = { peakRssMb: Math.round(this.watch.peakBytes / 2 ** 20), maxSampleGapMs: Math.round(this.watch.maxGapMs) };
     this.log.info({ childPid: this.child.pid, code, signal, exitedAt, reason: reason.name, ...sampled }, "compute child exited");
+    this.markExited();
   }
 
   private onReply(reply: ComputeReply): void {
