@@ -11,6 +11,7 @@ const shared = {
   moduleNameMapper: {
     "^@pagewise/(config|logger|db|queue|storage|detector|pdf|pipeline|core|metrics)$": "<rootDir>/packages/$1/src/index.ts",
     "^@pagewise/db/progress$": "<rootDir>/packages/db/src/progress.ts",
+    "^@pagewise/detector/model-files$": "<rootDir>/packages/detector/src/model-files.ts",
     "^@pagewise/web/(.*)$": "<rootDir>/apps/web/src/$1",
     "^@pagewise/worker/(.*)$": "<rootDir>/apps/worker/src/$1",
     "^@pagewise/ui/(.*)$": "<rootDir>/apps/ui/src/$1",

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { artifactPath, launchBrowser } from "../support/browser";
+import { limitTestPdf } from "../support/limit-pdfs";
 import { startStack, type Stack } from "../support/stack";
 import { corpusFile } from "../support/services";
 
@@ -98,4 +99,18 @@ describe("the web page in Chromium (real web + worker processes)", () => {
     await page.getByRole("alert").filter({ hasText: "pdf_encrypted" }).waitFor();
     await page.screenshot({ path: artifactPath("browser-failed.png"), fullPage: false, animations: "disabled" });
   }, 120_000);
+
+  it("marks a page processed at a reduced budget and shows a skipped page without an image", async () => {
+    // With the default ceiling (400 MB): the 9000 px image crosses it and is left out at the reduced budget; a
+    // million operators cross it at any budget.
+    const pdf = limitTestPdf([{ kind: "text" }, { kind: "image", side: 9000 }, { kind: "operators", count: 1_000_000 }]);
+    const { body } = await stack.uploadBytes(pdf, "limits.pdf");
+    await page.goto(`${base}/#/documents/${body.id as string}`);
+    await page.locator('figure.page-skipped[data-page="3"][data-skipped="memory"]').waitFor({ timeout: 180_000 });
+    await expect(page.locator('figure.page[data-page="3"] .skipped-note').textContent()).resolves.toMatch(/skipped: it needed more memory/);
+    await expect(page.locator('figure.page[data-page="2"] .badge-degraded').textContent()).resolves.toBe("degraded (memory)");
+    expect(await page.locator('figure.page[data-page="1"] .badge').count()).toBe(0);
+    await page.locator('figure.page[data-page="2"][data-loaded="true"]').waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: artifactPath("browser-limited-pages.png"), fullPage: true, animations: "disabled" });
+  }, 240_000);
 });

@@ -1,5 +1,5 @@
 import type { Service } from "../support/processes";
-import { pagesDoneIn, startStack, type Stack } from "../support/stack";
+import { startStack, type Stack } from "../support/stack";
 import { waitForJob } from "../support/services";
 
 const childPids = (lines: string[]) =>
@@ -24,11 +24,12 @@ describe("time limits, memory caps and recycling of the compute child (real proc
     await stack.stop();
   });
 
-  it("a page past its time limit is killed, the document fails with `timeout`, and the worker carries on", async () => {
+  it("with PAGE_FAILURE_POLICY=fail, a page past its time limit is killed, the document fails with `timeout`, and the worker carries on", async () => {
     // A 30-inch page holding a 9000x9000 image takes ~7 s to decode, render and detect; allow three seconds a page.
     // The one-page document after it takes ~0.7 s in a fresh child (pdf.js' first page included): one second left it
-    // no margin on a loaded machine (seen failing while another test run shared the two cores).
-    const worker = await startWorker({ PAGE_TIMEOUT_SECONDS: "3", RENDER_DPI: "150" });
+    // no margin on a loaded machine (seen failing while another test run shared the two cores). (With the default
+    // policy the page is retried degraded instead: tests/e2e/page-limits.test.ts.)
+    const worker = await startWorker({ PAGE_TIMEOUT_SECONDS: "3", RENDER_DPI: "150", PAGE_FAILURE_POLICY: "fail", WORKER_MAX_CHILD_RSS_MB: "4000" });
     const { body } = await stack.upload("bigpage-2160pt-9000px.pdf");
     expect(await waitForJob(stack.prefix, body.id as string, 60_000)).toBe("failed");
     expect(await stack.get(`/api/documents/${body.id}`)).toMatchObject({ status: "failed", error: { code: "timeout" } });
@@ -57,15 +58,5 @@ describe("time limits, memory caps and recycling of the compute child (real proc
     expect(pids).toHaveLength(2);
     expect(new Set(pids).size).toBe(2);
     expect(worker.lines.some((l) => l.includes("max documents per child"))).toBe(true);
-  }, 120_000);
-
-  it("replaces a child over its memory budget between pages, and the document still completes once per page", async () => {
-    const worker = await startWorker({ WORKER_MAX_CHILD_RSS_MB: "32" });
-    const { body } = await stack.upload("multicolumn-latex.pdf");
-    const id = body.id as string;
-    expect(await waitForJob(stack.prefix, id, 90_000)).toBe("completed");
-    expect(await stack.get(`/api/documents/${id}`)).toMatchObject({ status: "succeeded", pagesDone: 3 });
-    expect(pagesDoneIn(worker, id)).toEqual([1, 2, 3]);
-    expect(childPids(worker.lines).length).toBeGreaterThanOrEqual(3); // a fresh child for every page
   }, 120_000);
 });

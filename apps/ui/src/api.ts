@@ -1,4 +1,4 @@
-import type { ClientConfig, DocumentDetail, DocumentSummary, PageResult } from "./types";
+import type { ClientConfig, DocumentDetail, DocumentSummary, PageResult, SkippedPage } from "./types";
 
 const KEY_STORAGE = "pagewise.apiKey";
 
@@ -64,7 +64,7 @@ export const api = {
     json<DocumentDetail>(
       wait ? `/api/documents/${id}?wait=${wait.seconds}&since=${encodeURIComponent(wait.since)}` : `/api/documents/${id}`,
     ),
-  page: (id: string, n: number) => json<PageResult & { imageUrl: string; jsonUrl: string }>(`/api/documents/${id}/pages/${n}`),
+  page: (id: string, n: number) => json<(PageResult & { imageUrl: string; jsonUrl: string }) | SkippedPage>(`/api/documents/${id}/pages/${n}`),
 
   /** POST cancel/retry. Resolves with the document, or null when the server has no such route (404). */
   async action(id: string, action: "cancel" | "retry"): Promise<DocumentDetail | null> {

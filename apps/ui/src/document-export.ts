@@ -1,10 +1,10 @@
-import type { DocumentSummary, PageResult } from "./types";
+import { isSkipped, type DocumentSummary, type PageResult, type SkippedPage } from "./types";
 
 /**
  * The whole document's results as one JSON object, built in the browser from the per-page results when the
  * server has no export route: the document's summary, then every page's result in page order.
  */
-export function buildDocumentExport(doc: DocumentSummary, pages: PageResult[]) {
+export function buildDocumentExport(doc: DocumentSummary, pages: Array<PageResult | SkippedPage>) {
   const sorted = [...pages].sort((a, b) => a.number - b.number);
   return {
     document: {
@@ -17,15 +17,20 @@ export function buildDocumentExport(doc: DocumentSummary, pages: PageResult[]) {
       createdAt: doc.createdAt,
       finishedAt: doc.finishedAt,
     },
-    pages: sorted.map((p) => ({
-      number: p.number,
-      width: p.width,
-      height: p.height,
-      scale: p.scale,
-      rotation: p.rotation,
-      detector: p.detector,
-      detections: p.detections,
-    })),
+    pages: sorted.map((p) =>
+      isSkipped(p)
+        ? { number: p.number, detections: [], skipped: p.skipped }
+        : {
+            number: p.number,
+            width: p.width,
+            height: p.height,
+            scale: p.scale,
+            rotation: p.rotation,
+            detector: p.detector,
+            detections: p.detections,
+            ...(p.degraded ? { degraded: p.degraded } : {}),
+          },
+    ),
   };
 }
 

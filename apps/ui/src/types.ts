@@ -20,6 +20,15 @@ export interface DocumentSummary {
   finishedAt: string | null;
 }
 
+/** The limit a page crossed: the worker's memory ceiling, or the page time limit. */
+export type PageLimitReason = "memory" | "timeout";
+
+/** Processed again at a reduced budget (half the dpi, large images left out) after crossing a limit. */
+export interface Degraded {
+  reason: PageLimitReason;
+  dpi: number;
+}
+
 export interface PageLinks {
   number: number;
   width: number;
@@ -28,11 +37,22 @@ export interface PageLinks {
   detections: number;
   imageUrl: string;
   jsonUrl: string;
+  degraded?: Degraded;
+}
+
+/** A page that crossed a limit at the reduced budget too: no image, size or detections. */
+export interface SkippedPageLinks {
+  number: number;
+  detections: 0;
+  skipped: { reason: PageLimitReason };
 }
 
 export interface DocumentDetail extends DocumentSummary {
-  pages: PageLinks[];
+  pages: Array<PageLinks | SkippedPageLinks>;
 }
+
+export const isSkipped = (page: PageLinks | SkippedPageLinks | PageResult | SkippedPage): page is SkippedPageLinks | SkippedPage =>
+  "skipped" in page;
 
 export interface Detection {
   box: [number, number, number, number];
@@ -49,7 +69,20 @@ export interface PageResult {
   rotation: number;
   detector: string;
   detections: Detection[];
+  degraded?: Degraded;
 }
+
+export interface SkippedPage {
+  number: number;
+  detections: [];
+  skipped: { reason: PageLimitReason };
+}
+
+/** Why a page was degraded or skipped, in words. */
+export const limitLabel: Record<PageLimitReason, string> = {
+  memory: "it needed more memory than the worker's limit",
+  timeout: "it took longer than the page time limit",
+};
 
 export interface ClientConfig {
   directUpload: boolean;

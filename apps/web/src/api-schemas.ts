@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Detection, PageResult } from "@pagewise/core";
+import type { Detection, PageResult, SkippedPage } from "@pagewise/core";
 import { apiErrors, type ApiErrorCode } from "./api-errors";
 
 /**
@@ -25,6 +25,18 @@ export const detectionSchema = z.object({
   textScore: z.number().optional(),
 });
 
+/** The limit a page crossed: the compute child's memory ceiling, or the page time limit. */
+export const pageLimitReasonSchema = z.enum(["memory", "timeout"]).register(apiRegistry, {
+  id: "PageLimitReason",
+  description: "memory: the compute child's memory ceiling (WORKER_MAX_CHILD_RSS_MB); timeout: PAGE_TIMEOUT_SECONDS",
+});
+const degradedSchema = z
+  .object({ reason: pageLimitReasonSchema, dpi: z.number().positive().describe("The resolution the page was rendered at") })
+  .describe("The page crossed a limit and was processed again at a reduced budget: half the dpi, embedded images above 12 Mpx left out");
+const skippedSchema = z
+  .object({ reason: pageLimitReasonSchema })
+  .describe("The page crossed a limit at the reduced budget too: it has no image, size or detections");
+
 /** documents/{id}/pages/{n}.json: @pagewise/core's `PageResult`, validated. */
 export const pageResultSchema = z.object({
   number: z.number().int().min(1),
@@ -34,7 +46,13 @@ export const pageResultSchema = z.object({
   rotation: z.number().int(),
   detector: z.string(),
   detections: z.array(detectionSchema),
+  degraded: degradedSchema.optional(),
 });
+
+/** A skipped page as the API and the JSON export give it: @pagewise/core's `SkippedPage`. */
+export const skippedPageSchema = z
+  .object({ number: z.number().int().min(1), detections: z.tuple([]), skipped: skippedSchema })
+  .register(apiRegistry, { id: "SkippedPage" });
 
 /**
  * Compile-time proof that the schemas describe exactly the types the worker writes: a field added to one side only
@@ -44,7 +62,8 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Holds<T extends true> = T;
 export type ResultSchemasMatchCore =
   | Holds<Same<z.infer<typeof detectionSchema>, Detection>>
-  | Holds<Same<z.infer<typeof pageResultSchema>, PageResult>>;
+  | Holds<Same<z.infer<typeof pageResultSchema>, PageResult>>
+  | Holds<Same<z.infer<typeof skippedPageSchema>, SkippedPage>>;
 
 // ---- requests -----------------------------------------------------------------------------------------------
 
@@ -183,11 +202,17 @@ export const pageLinksSchema = z
     detections: z.number().int().describe("Number of detections"),
     imageUrl: z.string().describe("Annotated PNG (presigned when stored in S3)"),
     jsonUrl: z.string().describe("The page's result JSON (presigned when stored in S3)"),
+    degraded: degradedSchema.optional(),
   })
   .register(apiRegistry, { id: "PageLinks" });
 
+/** A skipped page in a document's page list: no image, results or size. */
+export const skippedPageLinksSchema = z
+  .object({ number: z.number().int().min(1), detections: z.literal(0), skipped: skippedSchema })
+  .register(apiRegistry, { id: "SkippedPageLinks" });
+
 export const documentSchema = documentSummarySchema
-  .extend({ pages: z.array(pageLinksSchema) })
+  .extend({ pages: z.array(z.union([pageLinksSchema, skippedPageLinksSchema])) })
   .register(apiRegistry, { id: "Document" });
 
 export const documentListSchema = z
@@ -204,6 +229,11 @@ export const pageDetailSchema = pageResultSchema
     jsonUrl: z.string(),
   })
   .register(apiRegistry, { id: "PageResult" });
+
+/** GET /api/documents/{id}/pages/{n}: a processed page, or a skipped one. */
+export const pageAnswerSchema = z
+  .union([pageDetailSchema, skippedPageSchema])
+  .register(apiRegistry, { id: "PageAnswer", description: "A processed page, or a page skipped at a limit (skipped: { reason })" });
 
 export const clientConfigSchema = z
   .object({

@@ -1,3 +1,4 @@
+import { dpiOfScale, type PageLimitReason } from "@pagewise/core";
 import type { Document, DocumentWithPages, Page } from "@pagewise/db";
 import type { ObjectStore } from "@pagewise/storage";
 
@@ -21,7 +22,34 @@ export function presentSummary(doc: Document) {
   };
 }
 
-export async function presentPage(page: Page, store: ObjectStore) {
+/** A page row as it was processed, or as it was skipped (no size, scale, image or results). */
+export type PageRow =
+  | { kind: "processed"; page: Page & { width: number; height: number; scale: number; imageKey: string; jsonKey: string } }
+  | { kind: "skipped"; page: Page; reason: PageLimitReason };
+
+const limitReason = (value: string | null): PageLimitReason | undefined => (value === "memory" || value === "timeout" ? value : undefined);
+
+/** Tells a processed page row from a skipped one (the columns a skipped page lacks are null). */
+export function pageRow(page: Page): PageRow {
+  const skipped = limitReason(page.skippedReason);
+  if (skipped) return { kind: "skipped", page, reason: skipped };
+  const { width, height, scale, imageKey, jsonKey } = page;
+  if (width === null || height === null || scale === null || imageKey === null || jsonKey === null) {
+    throw new Error(`page ${page.number} of ${page.documentId} is neither processed nor skipped`);
+  }
+  return { kind: "processed", page: { ...page, width, height, scale, imageKey, jsonKey } };
+}
+
+/** `{ reason, dpi }` when the page was processed at the reduced budget. */
+export function degradedOf(page: Page & { scale: number }) {
+  const reason = limitReason(page.degradedReason);
+  return reason ? { degraded: { reason, dpi: dpiOfScale(page.scale) } } : {};
+}
+
+export async function presentPage(row: Page, store: ObjectStore) {
+  const r = pageRow(row);
+  if (r.kind === "skipped") return { number: r.page.number, detections: 0 as const, skipped: { reason: r.reason } };
+  const { page } = r;
   const [imageUrl, jsonUrl] = await Promise.all([store.url(page.imageKey), store.url(page.jsonKey)]);
   return {
     number: page.number,
@@ -31,6 +59,7 @@ export async function presentPage(page: Page, store: ObjectStore) {
     detections: page.detectionCount,
     imageUrl,
     jsonUrl,
+    ...degradedOf(page),
   };
 }
 

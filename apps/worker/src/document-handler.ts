@@ -43,7 +43,8 @@ export function processDocumentHandler(deps: DocumentHandlerDeps): JobHandler<ty
         log,
         stopping: deps.stopping,
         onPageDone: async (page) => {
-          log.info({ page: page.page, of: page.of, detections: page.detections, ...roundTimings(page.timings) }, "page done");
+          const limited = page.limited ? { [page.limited.outcome]: page.limited.reason } : {};
+          log.info({ page: page.page, of: page.of, detections: page.detections, ...limited, ...roundTimings(page.timings) }, "page done");
           await job.updateProgress({ page: page.page, of: page.of });
           await deps.onPageDone?.(documentId, page);
         },
@@ -67,5 +68,5 @@ export function processDocumentHandler(deps: DocumentHandlerDeps): JobHandler<ty
 }
 
 function roundTimings(timings: PageDone["timings"]) {
-  return Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)]));
+  return Object.fromEntries(Object.entries(timings ?? {}).map(([k, v]) => [k, Math.round(v)]));
 }

@@ -5,6 +5,16 @@ import type { Logger } from "@pagewise/logger";
 import { JobName } from "@pagewise/queue";
 
 /**
+ * The code of a document whose job failed after its last attempt: a detector that could not load says so
+ * (`detector_unavailable`: the cause is the worker's model, not the document), a job that stalled too often is
+ * `stalled`, anything else `internal`.
+ */
+export function finalFailureCode(error: Error): "detector_unavailable" | "stalled" | "internal" {
+  if (error.name === "DetectorUnavailable") return "detector_unavailable";
+  return /stalled/i.test(error.message) ? "stalled" : "internal";
+}
+
+/**
  * A job that ended failed for good (attempts used up, stalled too often, unrecoverable) must leave its document
  * failed, even when the processor never ran: stalls are detected by whichever worker notices. Permanent failures
  * were already marked with their own code; markFailed leaves finished documents alone.
@@ -13,7 +23,7 @@ export function recordFinalFailure(documents: DocumentProgress, log: Logger, job
   if (!job || job.name !== JobName.ProcessDocument) return;
   void (async () => {
     if ((await job.getState()) !== "failed") return; // a retry is scheduled
-    const code = /stalled/i.test(error.message) ? "stalled" : "internal";
+    const code = finalFailureCode(error);
     const documentId = (job.data as { documentId: string }).documentId;
     if (await documents.markFailed(documentId, code, failureMessages[code]))
       log.error({ documentId, code, err: error }, "document failed after its last attempt");

@@ -1,8 +1,9 @@
 import { Worker } from "bullmq";
 import { parseEnv, storageConfigFrom, workerEnvSchema } from "@pagewise/config";
 import { closePool, createPool, PgDocumentProgress, prepareDatabase, StorageOwners } from "@pagewise/db/progress";
+import { checkDetectorConfig } from "@pagewise/detector/model-files";
 import { createLogger } from "@pagewise/logger";
-import { recordPageTimings } from "@pagewise/metrics";
+import { recordLimitedPage, recordPageTimings } from "@pagewise/metrics";
 import { bullConnection, connectRedis, DocumentQueue, JobName, QueueName } from "@pagewise/queue";
 import { createObjectStore } from "@pagewise/storage";
 import { ComputePool } from "./compute/compute-pool";
@@ -13,11 +14,17 @@ import { housekeepingHandler } from "./housekeeping-handler";
 import { ORPHAN_SWEEP_BATCH, redisSweepCursor } from "./sweep-cursor";
 import { installShutdown } from "./shutdown";
 import { startRssReporter } from "./rss-reporter";
+import { removeStaleTempDirs } from "./temp-dirs";
 
 async function main(): Promise<void> {
   const env = parseEnv(workerEnvSchema);
   const log = createLogger("worker", env.LOG_LEVEL);
   try {
+    // Refuse to start with a detector that cannot work (unknown id, missing or non-ONNX model file): one line says
+    // what to fix. The model itself loads in the compute child, lazily.
+    await checkDetectorConfig(env.DETECTOR_MODEL, { modelPath: env.YOLO_MODEL_PATH, labelsPath: env.YOLO_LABELS_PATH });
+    const stale = removeStaleTempDirs();
+    if (stale) log.info({ removed: stale }, "removed the temporary directories of workers that are gone");
     if (env.MIGRATE_ON_START) await prepareDatabase(env.DATABASE_URL, log);
     const tls = env.REDIS_TLS_REJECT_UNAUTHORIZED;
     const producerRedis = await connectRedis("producer", env.REDIS_URL, { rejectUnauthorized: tls });
@@ -36,7 +43,7 @@ async function main(): Promise<void> {
         detectorConfidence: env.YOLO_CONFIDENCE,
         detectorIou: env.YOLO_IOU,
       },
-      { maxDocumentsPerChild: env.WORKER_MAX_DOCUMENTS_PER_CHILD, maxChildRssBytes: env.WORKER_MAX_CHILD_RSS_MB * 2 ** 20 },
+      { maxDocumentsPerChild: env.WORKER_MAX_DOCUMENTS_PER_CHILD, memoryCeilingBytes: env.WORKER_MAX_CHILD_RSS_MB * 2 ** 20 },
       log,
     );
     let stopping = false;
@@ -50,9 +57,11 @@ async function main(): Promise<void> {
         log,
         stopping: () => stopping,
         onPageDone: async (_documentId, page) => {
-          await recordPageTimings(producerRedis, env.QUEUE_PREFIX, page.timings).catch((error: unknown) =>
-            log.debug({ err: error }, "could not record page metrics"),
-          );
+          const recorded = [
+            page.timings && recordPageTimings(producerRedis, env.QUEUE_PREFIX, page.timings),
+            page.limited && recordLimitedPage(producerRedis, env.QUEUE_PREFIX, page.limited.outcome, page.limited.reason),
+          ];
+          await Promise.all(recorded).catch((error: unknown) => log.debug({ err: error }, "could not record page metrics"));
         },
         limits: {
           dpi: env.RENDER_DPI,
@@ -60,6 +69,7 @@ async function main(): Promise<void> {
           maxPages: env.MAX_PAGES,
           maxSourceBytes: env.MAX_UPLOAD_BYTES,
           pageTimeoutMs: env.PAGE_TIMEOUT_SECONDS * 1000,
+          pageFailurePolicy: env.PAGE_FAILURE_POLICY,
           documentTimeoutMs: env.DOCUMENT_TIMEOUT_SECONDS * 1000,
         },
       }),

@@ -5,7 +5,8 @@ export interface ShutdownSteps {
   timeoutMs: number;
   beginStopping: () => void;
   closeWorker: () => Promise<void>;
-  killCompute: () => void;
+  /** Kills the compute children; resolves once they have exited (and their temporary directories are gone). */
+  killCompute: () => Promise<void>;
   closeRest: () => Promise<void>;
 }
 
@@ -24,7 +25,7 @@ export function installShutdown(steps: ShutdownSteps): void {
     steps.beginStopping();
     const killAt = setTimeout(() => {
       log.warn("page still running near the shutdown deadline; stopping its compute child");
-      steps.killCompute();
+      void steps.killCompute();
     }, Math.max(0, steps.timeoutMs - 3000));
     const exitAt = setTimeout(() => {
       log.error("shutdown deadline reached; exiting (the job's lock expires and it is picked up again)");
@@ -34,7 +35,7 @@ export function installShutdown(steps: ShutdownSteps): void {
     exitAt.unref();
     try {
       await steps.closeWorker();
-      steps.killCompute();
+      await steps.killCompute();
       await steps.closeRest();
       log.info("worker stopped");
       process.exit(0);

@@ -70,8 +70,15 @@ export const workerEnvSchema = commonEnvSchema.extend({
   MAX_PAGE_PIXELS: int(16_000_000, 10_000),
   DOCUMENT_TIMEOUT_SECONDS: int(3600, 1),
   PAGE_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
+  /** A page over the memory ceiling or the time limit: skip = retry it at a reduced budget, then skip it; fail = fail the document. */
+  PAGE_FAILURE_POLICY: z.enum(["skip", "fail"]).default("skip"),
   WORKER_MAX_DOCUMENTS_PER_CHILD: int(100, 1),
-  WORKER_MAX_CHILD_RSS_MB: int(450, 32),
+  /**
+   * The compute child's memory ceiling, enforced while it works (sampled every 25 ms, SIGKILL on crossing). A dyno's
+   * memory cgroup charges worker + child about the child's RSS plus the worker's anonymous memory (~30-40 MB: the Node
+   * binary's pages are shared), so 400 keeps the two within 450 MB.
+   */
+  WORKER_MAX_CHILD_RSS_MB: int(400, 128),
   WORKER_LOCK_DURATION_MS: int(30_000, 1000),
   WORKER_STALLED_INTERVAL_MS: int(30_000, 500),
   WORKER_MAX_STALLED_COUNT: int(2, 0),

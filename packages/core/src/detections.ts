@@ -32,4 +32,26 @@ export interface PageResult {
   rotation: number;
   detector: string;
   detections: Detection[];
+  /**
+   * Present when the page crossed a limit (the compute child's memory ceiling or the page time limit) and was
+   * processed again under a reduced budget: rendered at `dpi` (half the configured resolution) with embedded images
+   * above a pixel budget left out.
+   */
+  degraded?: { reason: PageLimitReason; dpi: number };
 }
+
+/** The limit a page crossed: the compute child's memory ceiling, or the page time limit. */
+export type PageLimitReason = "memory" | "timeout";
+
+/**
+ * A page that crossed a limit at its normal budget and again at the reduced one: the document goes on without it.
+ * It has no image; `detections` is empty so that readers iterating pages need no special case.
+ */
+export interface SkippedPage {
+  number: number;
+  detections: [];
+  skipped: { reason: PageLimitReason };
+}
+
+/** The resolution of a page rendered at `scale` pixels per PDF point, to a tenth of a dpi. */
+export const dpiOfScale = (scale: number): number => Math.round(scale * 72 * 10) / 10;

@@ -11,6 +11,8 @@ export const failureMessages = {
   no_pages: "The PDF has no pages.",
   too_many_pages: "The PDF has more pages than the page limit.",
   timeout: "Processing took longer than the time limit.",
+  memory_limit: "Processing needed more memory than the worker's limit.",
+  detector_unavailable: "The detector could not be loaded; the worker's model configuration needs attention.",
   source_missing: "The uploaded file is no longer in storage.",
   enqueue_failed: "The document could not be queued; please upload it again.",
   stalled: "Processing was interrupted too many times (the worker stopped while holding this document).",

@@ -3,6 +3,7 @@ export type { FailureCode } from "./failures";
 export { sniffPdf, SNIFF_BYTES } from "./sniff";
 export type { Sniffed } from "./sniff";
 export { storageKeys } from "./keys";
-export type { Detection, PageResult } from "./detections";
+export type { Detection, PageLimitReason, PageResult, SkippedPage } from "./detections";
+export { dpiOfScale } from "./detections";
 export { describeUnreachable } from "./unreachable";
 export type { RgbaImage } from "./image";

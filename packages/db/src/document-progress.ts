@@ -68,11 +68,12 @@ export class PgDocumentProgress implements DocumentProgress {
     await this.pool.query(
       `WITH page AS (
          INSERT INTO pages (document_id, number, width, height, scale, detection_count, image_key, json_key,
-                            render_ms, inference_ms, annotate_ms, upload_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                            render_ms, inference_ms, annotate_ms, upload_ms, degraded_reason, skipped_reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
          ON CONFLICT (document_id, number) DO UPDATE SET width = EXCLUDED.width, height = EXCLUDED.height,
            scale = EXCLUDED.scale, detection_count = EXCLUDED.detection_count, image_key = EXCLUDED.image_key,
-           json_key = EXCLUDED.json_key, render_ms = COALESCE(EXCLUDED.render_ms, pages.render_ms),
+           json_key = EXCLUDED.json_key, degraded_reason = EXCLUDED.degraded_reason,
+           skipped_reason = EXCLUDED.skipped_reason, render_ms = COALESCE(EXCLUDED.render_ms, pages.render_ms),
            inference_ms = COALESCE(EXCLUDED.inference_ms, pages.inference_ms),
            annotate_ms = COALESCE(EXCLUDED.annotate_ms, pages.annotate_ms), upload_ms = COALESCE(EXCLUDED.upload_ms, pages.upload_ms)
          RETURNING number)
@@ -91,6 +92,8 @@ export class PgDocumentProgress implements DocumentProgress {
         t?.inferenceMs ?? null,
         t?.annotateMs ?? null,
         t?.uploadMs ?? null,
+        page.degradedReason ?? null,
+        page.skippedReason ?? null,
       ],
     );
   }

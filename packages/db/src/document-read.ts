@@ -29,7 +29,8 @@ const versionedDocumentSql = `SELECT ${documentColumns}, xmin::text AS "rowVersi
 
 const pagesSql = `SELECT document_id AS "documentId", number, width, height, scale, detection_count AS "detectionCount",
   image_key AS "imageKey", json_key AS "jsonKey", render_ms AS "renderMs", inference_ms AS "inferenceMs",
-  annotate_ms AS "annotateMs", upload_ms AS "uploadMs", created_at AS "createdAt"
+  annotate_ms AS "annotateMs", upload_ms AS "uploadMs", degraded_reason AS "degradedReason",
+  skipped_reason AS "skippedReason", created_at AS "createdAt"
   FROM pages WHERE document_id = $1 ORDER BY number`;
 
 /** A document row and a version of it that changes with every write to the document or its pages. */

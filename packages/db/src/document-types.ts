@@ -26,13 +26,18 @@ export interface NewDocument {
   ocr?: boolean;
 }
 
+/** A processed page, or a skipped one (`skippedReason`: no size, scale, image or results). */
 export interface PageRecord {
   number: number;
-  width: number;
-  height: number;
-  scale: number;
+  width: number | null;
+  height: number | null;
+  scale: number | null;
   detectionCount: number;
-  imageKey: string;
-  jsonKey: string;
+  imageKey: string | null;
+  jsonKey: string | null;
   timings?: { renderMs: number; inferenceMs: number; annotateMs: number; uploadMs: number };
+  /** The limit the page crossed before it was processed at a reduced budget. */
+  degradedReason?: "memory" | "timeout";
+  /** The limit the page crossed at the reduced budget too: skipped. */
+  skippedReason?: "memory" | "timeout";
 }

@@ -1,11 +1,12 @@
 import type { Detector, DetectorOptions } from "./types";
 import { registry } from "./registry";
+import type { DetectorId } from "./model-files";
 
-export const detectorIds: readonly string[] = Object.freeze(Object.keys(registry));
+export const detectorIds = Object.freeze(Object.keys(registry)) as readonly DetectorId[];
 
 /** The adapter registered under `id`, not yet loaded. */
 export function createDetector(id: string, options: DetectorOptions): Detector {
-  const make = Object.hasOwn(registry, id) ? registry[id] : undefined;
+  const make = Object.hasOwn(registry, id) ? registry[id as keyof typeof registry] : undefined;
   if (!make) throw new Error(`Unknown detector "${id}"; known detectors: ${detectorIds.join(", ")}`);
   return make(options);
 }

@@ -5,3 +5,4 @@ export { PpocrRecognizer } from "./ocr/ppocr-rec";
 export type { TextRecognizer } from "./ocr/ppocr-rec";
 export type { Recognised } from "./ocr/ctc-decode";
 export { cropForRecognition } from "./ocr/crop";
+export { checkDetectorConfig, detectorModelFiles } from "./model-files";

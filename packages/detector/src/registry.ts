@@ -1,9 +1,10 @@
 import type { Detector, DetectorOptions } from "./types";
 import { PpocrDetector } from "./adapters/ppocr-det";
 import { YoloDetector } from "./adapters/yolo";
+import type { DetectorId } from "./model-files";
 
-/** Every detector adapter, by id: one line each. */
-export const registry: Readonly<Record<string, (options: DetectorOptions) => Detector>> = {
+/** Every detector adapter, by id: one line each (and one in model-files.ts' detectorModelFiles). */
+export const registry: Readonly<Record<DetectorId, (options: DetectorOptions) => Detector>> = {
   "ppocr-det": (options) => new PpocrDetector(options),
   yolo: (options) => new YoloDetector(options),
 };

@@ -3,9 +3,12 @@ import type { Metric, Registry } from "prom-client";
 import { metricsKeys } from "./keys";
 import { pagesProcessed, stageHistogramSamples, type Sample } from "./from-hash";
 import { DEFAULT_WORKER_TTL_SECONDS } from "./record-worker-rss";
+import { limitedField, limitReasons, type LimitedOutcome } from "./record-limited-page";
 
 export const metricNames = {
   pagesProcessed: "pagewise_pages_processed_total",
+  pagesDegraded: "pagewise_pages_degraded_total",
+  pagesSkipped: "pagewise_pages_skipped_total",
   stageSeconds: "pagewise_page_stage_duration_seconds",
   workerRss: "pagewise_worker_rss_bytes",
 };
@@ -29,7 +32,8 @@ function scrapeTimeMetric(name: string, help: string, type: "counter" | "gauge" 
 }
 
 /**
- * Registers the worker-side metrics (pages processed, page-stage latency histograms, worker RSS) on a web
+ * Registers the worker-side metrics (pages processed, page-stage latency histograms, pages degraded and skipped at
+ * a limit, worker RSS) on a web
  * registry; each scrape reads the Redis keys written by `recordPageTimings` and `recordWorkerRss`.
  */
 export function registerWorkerMetrics(registry: Registry, redis: Redis, prefix: string, workerTtlSeconds = DEFAULT_WORKER_TTL_SECONDS): void {
@@ -44,6 +48,21 @@ export function registerWorkerMetrics(registry: Registry, redis: Redis, prefix: 
     scrapeTimeMetric(metricNames.stageSeconds, "Time per page and stage in the worker: render, inference, annotate, upload.", "histogram", async () =>
       stageHistogramSamples(metricNames.stageSeconds, await timings()),
     ),
+  );
+  const limited = (outcome: LimitedOutcome) => async () => {
+    const hash = await redis.hgetall(keys.pageLimits);
+    return limitReasons.map((reason) => ({ labels: { reason }, value: Number(hash[limitedField(outcome, reason)] ?? 0) || 0 }));
+  };
+  registry.registerMetric(
+    scrapeTimeMetric(
+      metricNames.pagesDegraded,
+      "Pages that crossed a limit (reason: memory = the compute child's ceiling, timeout = the page time limit) and were processed again at a reduced budget.",
+      "counter",
+      limited("degraded"),
+    ),
+  );
+  registry.registerMetric(
+    scrapeTimeMetric(metricNames.pagesSkipped, "Pages that crossed a limit at the reduced budget too and were skipped (by reason).", "counter", limited("skipped")),
   );
   registry.registerMetric(
     scrapeTimeMetric(metricNames.workerRss, "Resident set size of each live worker process, as it last reported.", "gauge", async () => {

@@ -6,3 +6,5 @@ export type { Sample } from "./from-hash";
 export { metricsKeys } from "./keys";
 export { pageStages, stageBucketsSeconds } from "./stages";
 export type { PageStage, PageTimings } from "./stages";
+export { recordLimitedPage, limitedOutcomes, limitReasons } from "./record-limited-page";
+export type { LimitedOutcome, LimitReason } from "./record-limited-page";

@@ -6,6 +6,8 @@ export function metricsKeys(prefix: string) {
   return {
     /** Hash: cumulative bucket counters, sums and counts of the page-stage histograms, and the page total. */
     pageTimings: `${prefix}:metrics:page-timings`,
+    /** Hash: pages degraded or skipped at a limit, `degraded:memory`, `skipped:timeout`, ... */
+    pageLimits: `${prefix}:metrics:page-limits`,
     /** Sorted set: worker id → last report (ms since epoch), to find the live per-worker hashes without SCAN. */
     workers: `${prefix}:metrics:workers`,
     /** Hash per worker: { rssBytes, updatedAt }, expiring when the worker stops reporting. */

@@ -3,9 +3,9 @@ import { buildDocumentExport, exportFilename } from "../document-export";
 import { announce, h, timeAgo, toast } from "../dom";
 import { followDocument } from "../live";
 import { statusLabel } from "../progress";
-import { isFinished, type DocumentDetail, type PageLinks, type PageResult } from "../types";
+import { isFinished, isSkipped, type DocumentDetail, type PageLinks, type PageResult, type SkippedPage } from "../types";
 import { actionButtons, type ActionButtons } from "./actions";
-import { pageFigure } from "./page-figure";
+import { pageFigure, skippedPageFigure } from "./page-figure";
 import { progressView } from "./progress-bar";
 
 const OVERLAY_KEY = "pagewise.overlay";
@@ -26,7 +26,7 @@ export function documentView(main: HTMLElement, id: string, focusPage?: number):
   let disposed = false;
   let refreshing: Promise<void> | null = null;
   let again = false;
-  const figures = new Map<number, ReturnType<typeof pageFigure>>();
+  const figures = new Map<number, { el: HTMLElement; ensureOverlay(): Promise<void> }>();
 
   const pagesEl = h("div", { class: "pages", "aria-label": "Pages" });
   const heading = h("h1", { class: "doc-heading", tabindex: -1 }, "Loading…");
@@ -91,7 +91,7 @@ export function documentView(main: HTMLElement, id: string, focusPage?: number):
       const fromServer = await api.exportJson(doc.id);
       const data =
         fromServer ??
-        buildDocumentExport(doc, await Promise.all(doc.pages.map((p) => api.page(doc!.id, p.number) as Promise<PageResult>)));
+        buildDocumentExport(doc, await Promise.all(doc.pages.map((p) => api.page(doc!.id, p.number) as Promise<PageResult | SkippedPage>)));
       saveJson(data, exportFilename(doc.title));
     } catch (error) {
       toast(error instanceof ApiError ? error.message : "The export failed.", "error");
@@ -126,7 +126,7 @@ export function documentView(main: HTMLElement, id: string, focusPage?: number):
     );
     for (const page of d.pages) {
       if (figures.has(page.number)) continue;
-      const fig = pageFigure(d.id, page, (p) => void downloadPage(p));
+      const fig = isSkipped(page) ? skippedPageFigure(page) : pageFigure(d.id, page, (p) => void downloadPage(p));
       figures.set(page.number, fig);
       pagesEl.append(fig.el);
       if (overlayToggle.checked) void fig.ensureOverlay().catch(() => undefined);

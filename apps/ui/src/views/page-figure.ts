@@ -1,7 +1,7 @@
 import { api, authHeaders, isOwnUrl, apiKey } from "../api";
 import { h, svg } from "../dom";
 import { polygonPoints, scoreHue } from "../overlay-geometry";
-import type { PageLinks, PageResult } from "../types";
+import { isSkipped, limitLabel, type PageLinks, type PageResult, type SkippedPageLinks } from "../types";
 
 /** Loads an image URL into an <img>: directly, or with the API key when our own API protects it. */
 async function loadImage(img: HTMLImageElement, url: string): Promise<void> {
@@ -57,6 +57,15 @@ export function pageFigure(documentId: string, page: PageLinks, onDownload: (pag
       {},
       h("span", { class: "page-number" }, `Page ${page.number}`),
       h("span", { class: "muted" }, `${page.detections} ${page.detections === 1 ? "detection" : "detections"} · ${page.width}×${page.height}px`),
+      ...(page.degraded
+        ? [
+            h(
+              "span",
+              { class: "badge badge-degraded", title: `Processed again at ${page.degraded.dpi} dpi, large images left out: ${limitLabel[page.degraded.reason]}.` },
+              `degraded (${page.degraded.reason})`,
+            ),
+          ]
+        : []),
       h("button", { type: "button", class: "link-button", "aria-label": `Download the JSON of page ${page.number}`, onclick: () => onDownload(page) }, "JSON ↓"),
     ),
   );
@@ -69,10 +78,22 @@ export function pageFigure(documentId: string, page: PageLinks, onDownload: (pag
     /** Fetches the page's detections once and draws them; CSS shows or hides the layer. */
     ensureOverlay(): Promise<void> {
       overlay ??= api.page(documentId, page.number).then((result) => {
+        if (isSkipped(result)) return;
         stage.append(overlaySvg(result));
         figure.dataset.overlay = "ready";
       });
       return overlay;
     },
   };
+}
+
+/** A page skipped at a limit: no image; says why. */
+export function skippedPageFigure(page: SkippedPageLinks) {
+  const figure = h(
+    "figure",
+    { class: "page page-skipped", id: `page-${page.number}`, "data-page": page.number, "data-skipped": page.skipped.reason },
+    h("p", { class: "skipped-note" }, `This page was skipped: ${limitLabel[page.skipped.reason]}, even at a reduced resolution.`),
+    h("figcaption", {}, h("span", { class: "page-number" }, `Page ${page.number}`), h("span", { class: "muted" }, "no image"), h("span", { class: "badge badge-skipped" }, `skipped (${page.skipped.reason})`)),
+  );
+  return { el: figure, ensureOverlay: () => Promise.resolve() };
 }

@@ -1,4 +1,5 @@
-import type { PageResult } from "@pagewise/core";
+import type { PageLimitReason, PageResult, SkippedPage } from "@pagewise/core";
+import { degradedOf, type PageRow } from "../presenters";
 
 /** COCO's detection-results fields for one box, plus what Pagewise adds (text when the document asked for OCR). */
 export interface CocoAnnotation {
@@ -13,11 +14,30 @@ export interface CocoAnnotation {
   text?: string;
 }
 
+/** COCO's image fields, plus `degraded` when the page was processed at the reduced budget. */
 export interface CocoImage {
   id: number;
   file_name: string;
   width: number;
   height: number;
+  degraded?: { reason: PageLimitReason; dpi: number };
+}
+
+/**
+ * One COCO image per processed page (id = page number). A skipped page has no image, so it is not one of them: it is
+ * listed in `info.pagewise.skippedPages` with its reason.
+ */
+export function cocoImages(rows: PageRow[]): { images: CocoImage[]; skippedPages: Array<{ number: number; reason: PageLimitReason }> } {
+  const images: CocoImage[] = [];
+  const skippedPages: Array<{ number: number; reason: PageLimitReason }> = [];
+  for (const row of rows) {
+    if (row.kind === "skipped") skippedPages.push({ number: row.page.number, reason: row.reason });
+    else {
+      const { number, width, height } = row.page;
+      images.push({ id: number, file_name: `pages/${number}.png`, width, height, ...degradedOf(row.page) });
+    }
+  }
+  return { images, skippedPages };
 }
 
 /** Shoelace area of a polygon, pixels². */
@@ -53,7 +73,7 @@ export class CocoCategories {
  * The annotations of one page (image id = page number), in page-image pixels: bbox [x, y, w, h], the polygon as
  * COCO's flat segmentation, area from the polygon (the box when there is none).
  */
-export function pageAnnotations(page: PageResult, firstId: number, categories: CocoCategories): CocoAnnotation[] {
+export function pageAnnotations(page: PageResult | SkippedPage, firstId: number, categories: CocoCategories): CocoAnnotation[] {
   return page.detections.map((d, i) => {
     const [x0, y0, x1, y1] = d.box;
     const polygon = d.polygon.length >= 3 ? d.polygon : [[x0, y0], [x1, y0], [x1, y1], [x0, y1]] as Array<[number, number]>;

@@ -13,7 +13,7 @@ import {
   idempotencyKey,
   idParams,
   listQuery,
-  pageDetailSchema,
+  pageAnswerSchema,
   pageParams,
   progressEventSchema,
   statusEventSchema,
@@ -180,7 +180,7 @@ export const operations: Operation[] = [
     tag: "documents",
     access: "apiKey",
     params: pageParams,
-    responses: { 200: { description: "The page's result", schema: pageDetailSchema } },
+    responses: { 200: { description: "The page's result, or the page skipped at a limit", schema: pageAnswerSchema } },
     errors: ["not_found"],
   },
   {

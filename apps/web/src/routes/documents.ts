@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ObjectNotFound } from "@pagewise/storage";
 import type { AppDeps } from "../deps";
 import { apiError, notFound } from "../http-error";
-import { presentPage, presentSummary } from "../presenters";
+import { pageRow, presentSummary } from "../presenters";
 import { parse } from "../validate";
 import { createDocumentHandlers } from "./create-document";
 import { documentStatusHandler } from "./document-status";
@@ -52,8 +52,14 @@ export function documentsRouter(deps: AppDeps): Router {
 
   router.get("/:id/pages/:n", async (req, res) => {
     const { id, n } = parse(pageParams, req.params, () => notFound("page"));
-    const page = await documents.findPage(id, n);
-    if (!page) throw notFound("page, or it is not processed yet");
+    const row = await documents.findPage(id, n);
+    if (!row) throw notFound("page, or it is not processed yet");
+    const r = pageRow(row);
+    if (r.kind === "skipped") {
+      res.json({ number: row.number, detections: [], skipped: { reason: r.reason } });
+      return;
+    }
+    const { page } = r;
     let result: unknown;
     try {
       result = JSON.parse((await store.get(page.jsonKey)).toString("utf8"));
@@ -61,8 +67,8 @@ export function documentsRouter(deps: AppDeps): Router {
       if (error instanceof ObjectNotFound) throw notFound("page results in storage");
       throw error;
     }
-    const links = await presentPage(page, store);
-    res.json({ ...(result as object), pointsPerPixel: 1 / page.scale, imageUrl: links.imageUrl, jsonUrl: links.jsonUrl });
+    const [imageUrl, jsonUrl] = await Promise.all([store.url(page.imageKey), store.url(page.jsonKey)]);
+    res.json({ ...(result as object), pointsPerPixel: 1 / page.scale, imageUrl, jsonUrl });
   });
 
   return router;

@@ -1,13 +1,13 @@
 import { Router, type Response } from "express";
 import { z } from "zod";
-import type { PageResult } from "@pagewise/core";
+import type { PageResult, SkippedPage } from "@pagewise/core";
 import type { DocumentWithPages, Page } from "@pagewise/db";
 import { ObjectNotFound, type ObjectStore } from "@pagewise/storage";
 import { pageResultSchema } from "../api-schemas";
 import type { WebDeps } from "../deps";
-import { CocoCategories, pageAnnotations, type CocoImage } from "../export/coco";
+import { CocoCategories, cocoImages, pageAnnotations } from "../export/coco";
 import { apiError, notFound } from "../http-error";
-import { presentSummary } from "../presenters";
+import { pageRow, presentSummary } from "../presenters";
 import { parse } from "../validate";
 import { findOr404 } from "./find-document";
 
@@ -16,7 +16,11 @@ export const exportQuery = z.object({
   partial: z.stringbool().default(false).describe("true: export the pages finished so far of a document that has not succeeded"),
 });
 
-async function readPage(store: ObjectStore, page: Page): Promise<PageResult> {
+/** A page's result from storage, or the skipped page as its row says (nothing is stored for it). */
+async function readPage(store: ObjectStore, row: Page): Promise<PageResult | SkippedPage> {
+  const r = pageRow(row);
+  if (r.kind === "skipped") return { number: row.number, detections: [], skipped: { reason: r.reason } };
+  const { page } = r;
   try {
     return pageResultSchema.parse(JSON.parse((await store.get(page.jsonKey)).toString("utf8")));
   } catch (error) {
@@ -31,7 +35,7 @@ async function readPage(store: ObjectStore, page: Page): Promise<PageResult> {
  */
 async function streamPages(res: Response, doc: DocumentWithPages, store: ObjectStore, parts: {
   head: string;
-  page: (result: PageResult, index: number) => string;
+  page: (result: PageResult | SkippedPage, index: number) => string;
   tail: () => string;
 }): Promise<void> {
   let started = false;
@@ -75,8 +79,8 @@ export function exportRouter(deps: WebDeps): Router {
       return;
     }
     const categories = new CocoCategories();
-    const images: CocoImage[] = doc.pages.map((p) => ({ id: p.number, file_name: `pages/${p.number}.png`, width: p.width, height: p.height }));
-    const info = { description: doc.title, version: "1.0", date_created: doc.createdAt.toISOString(), pagewise: summary };
+    const { images, skippedPages } = cocoImages(doc.pages.map(pageRow));
+    const info = { description: doc.title, version: "1.0", date_created: doc.createdAt.toISOString(), pagewise: { ...summary, skippedPages } };
     let nextId = 1;
     let written = 0;
     await streamPages(res, doc, deps.store, {

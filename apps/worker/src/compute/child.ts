@@ -3,7 +3,7 @@ import { createDetector, PpocrRecognizer, type Detector, type TextRecognizer } f
 import { openPdf, type PdfDocument } from "@pagewise/pdf";
 import { processPage } from "@pagewise/pipeline";
 import { serialized } from "./serialized-detector";
-import type { ChildConfig, ChildReady, ComputeReply, ComputeRequest, OpenReply, PageReply, SerializedError } from "./protocol";
+import type { ChildConfig, ChildFatal, ChildReady, ComputeReply, ComputeRequest, OpenReply, PageReply, SerializedError } from "./protocol";
 
 /**
  * The compute child: opens one PDF at a time and turns page numbers into annotated PNGs + detections.
@@ -48,7 +48,7 @@ async function handle(request: ComputeRequest): Promise<unknown> {
     case "open": {
       await closeDocument();
       // By path: pdf.js reads the file by range, so the child never holds the whole PDF (a 95 MB file cost it twice that).
-      pdf = await openPdf(request.path, { maxPages: request.maxPages });
+      pdf = await openPdf(request.path, { maxPages: request.maxPages, maxImagePixels: request.maxImagePixels });
       return { numPages: pdf.numPages } satisfies OpenReply;
     }
     case "page": {
@@ -84,12 +84,15 @@ process.on("message", (request: ComputeRequest) => {
   );
 });
 
-// Load the detector before taking work, so page deadlines measure page work only.
+// Load the detector before taking work, so page deadlines measure page work only. A detector that cannot load is
+// reported to the parent (which fails the work with `detector_unavailable`) before the child exits.
 loadDetector().then(
   () => process.send?.({ ready: true, rss: process.memoryUsage.rss() } satisfies ChildReady),
   (error: unknown) => {
-    process.stderr.write(`compute child: cannot load detector ${config.detectorId}: ${(error as Error).message}\n`);
-    process.exit(1);
+    const message = `cannot load detector ${config.detectorId}: ${error instanceof Error ? error.message : String(error)}`;
+    process.stderr.write(`compute child: ${message}\n`);
+    if (!process.send) process.exit(1);
+    process.send({ fatal: { code: "detector_unavailable", message } } satisfies ChildFatal, () => process.exit(1));
   },
 );
 

@@ -3,16 +3,31 @@ import type { RenderLimits } from "@pagewise/pdf";
 import { ComputeProcess } from "./compute-process";
 import type { ChildConfig, OpenReply, PageReply } from "./protocol";
 
-/** Celery's worker_max_tasks_per_child and worker_max_memory_per_child, for compute children. */
-export interface RecyclePolicy {
+/** Celery's worker_max_tasks_per_child, and a memory ceiling enforced while the child works. */
+export interface ChildPolicy {
   maxDocumentsPerChild: number;
-  maxChildRssBytes: number;
+  /** SIGKILL on crossing it while a request runs (WORKER_MAX_CHILD_RSS_MB). */
+  memoryCeilingBytes: number;
+}
+
+/**
+ * A child that ends a page above this share of its ceiling is replaced before the next page: memory that grows with
+ * the child's age (allocator fragmentation, caches) renews the child between pages instead of crossing the ceiling
+ * in the middle of one, which would cost the page a retry at a reduced budget.
+ */
+export const RECYCLE_SHARE_OF_CEILING = 0.95;
+
+/** What a page may use: its render limits and, when reduced, a pixel budget for embedded images (pdf.js' maxImageSize). */
+export interface PageBudget {
+  limits: RenderLimits;
+  maxImagePixels?: number;
 }
 
 /**
  * Compute children, one per document being processed, reused across documents (the detector stays loaded) and
- * recycled after N documents or above M bytes of RSS. RSS is checked after every page: a child over budget is
- * replaced before the next page, which re-opens the document in the new child.
+ * recycled after N documents or when a page leaves one near its memory ceiling. RSS is checked after every page: a
+ * child near its ceiling is replaced before the next page, which re-opens the document in the new child. The
+ * ceiling itself is enforced by each child's watchdog while it works (ComputeProcess).
  */
 export class ComputePool {
   private readonly idle: ComputeProcess[] = [];
@@ -20,7 +35,7 @@ export class ComputePool {
 
   constructor(
     private readonly config: ChildConfig,
-    private readonly policy: RecyclePolicy,
+    private readonly policy: ChildPolicy,
     private readonly log: Logger,
   ) {}
 
@@ -35,7 +50,7 @@ export class ComputePool {
       if (child.alive) return child;
       this.all.delete(child);
     }
-    const child = new ComputeProcess(this.config, this.log);
+    const child = new ComputeProcess(this.config, this.log, { memoryCeilingBytes: this.policy.memoryCeilingBytes });
     this.all.add(child);
     return child;
   }
@@ -51,9 +66,9 @@ export class ComputePool {
     this.idle.push(child);
   }
 
-  /** @internal */
+  /** @internal Near its ceiling after its last reply: replace it before it takes more work. */
   overMemory(child: ComputeProcess): boolean {
-    return child.rss > this.policy.maxChildRssBytes;
+    return child.rss > this.policy.memoryCeilingBytes * RECYCLE_SHARE_OF_CEILING;
   }
 
   /** @internal */
@@ -62,11 +77,16 @@ export class ComputePool {
     this.all.delete(child);
   }
 
-  /** Stops every child (shutdown): in-flight requests fail with ComputeInterrupted. */
-  killAll(): void {
-    for (const child of this.all) child.kill();
+  /**
+   * Stops every child (shutdown): in-flight requests fail with ComputeInterrupted. Resolves once each has exited and
+   * its temporary directory is gone.
+   */
+  async killAll(): Promise<void> {
+    const children = [...this.all];
+    for (const child of children) child.kill();
     this.all.clear();
     this.idle.length = 0;
+    await Promise.all(children.map((child) => child.exited));
   }
 
   get size(): number {
@@ -110,22 +130,24 @@ export class ComputeSession {
 
   /**
    * Asks for a page. Up to two page requests may be in flight (pipelining: the child renders the next page while
-   * the detector works on this one); requests are sent in call order. A child over its memory budget is replaced
-   * once its in-flight work is done, before the next request: the new child re-opens the document.
+   * the detector works on this one); requests are sent in call order. A child near its memory ceiling is replaced
+   * once its in-flight work is done, before the next request: the new child re-opens the document. A budget with its
+   * own image pixel budget re-opens the document with it (and the next normal page re-opens it without).
    */
-  page(number: number, limits: RenderLimits, timeoutMs: number, startClockAfter?: Promise<unknown>): Promise<PageReply> {
+  page(number: number, budget: PageBudget, timeoutMs: number, startClockAfter?: Promise<unknown>): Promise<PageReply> {
     const sent = this.submissions.then(async () => {
-      let child = await this.ensureOpen(timeoutMs);
+      let child = await this.ensureOpen(timeoutMs, budget.maxImagePixels);
       if (this.pool.overMemory(child)) {
         await child.idle();
         if (this.child === child && this.pool.overMemory(child)) {
-          this.log.info({ childPid: child.pid, rssMb: Math.round(child.rss / 2 ** 20), page: number }, "compute child over its memory budget; replacing it");
+          this.log.info({ childPid: child.pid, rssMb: Math.round(child.rss / 2 ** 20), page: number }, "compute child near its memory ceiling; replacing it");
           this.pool.retire(child);
           this.child = undefined;
         }
-        child = await this.ensureOpen(timeoutMs);
+        child = await this.ensureOpen(timeoutMs, budget.maxImagePixels);
       }
-      return { reply: child.request<PageReply>({ type: "page", number, limits, ocr: this.ocr }, timeoutMs, startClockAfter) };
+      const request = { type: "page", number, limits: budget.limits, ocr: this.ocr } as const;
+      return { reply: child.request<PageReply>(request, timeoutMs, startClockAfter) };
     });
     this.submissions = sent.then(
       () => undefined,
@@ -144,14 +166,27 @@ export class ComputeSession {
     this.pool.release(child);
   }
 
-  private async ensureOpen(timeoutMs: number): Promise<ComputeProcess> {
-    if (this.child?.alive && this.child.openedPath === this.pdfPath) return this.child;
-    if (this.child) this.pool.release(this.child);
-    const child = this.pool.acquire();
-    this.child = child;
-    child.documentsStarted += 1;
-    const { numPages } = await child.request<OpenReply>({ type: "open", path: this.pdfPath, maxPages: this.maxPages }, timeoutMs);
+  /**
+   * The session's child with the document open under `maxImagePixels`: the current one, the current one re-opening
+   * the document with another image budget, or a fresh one (after a kill, or the first time).
+   */
+  private async ensureOpen(timeoutMs: number, maxImagePixels?: number): Promise<ComputeProcess> {
+    const current = this.child;
+    if (current?.alive && current.openedPath === this.pdfPath && current.openedMaxImagePixels === maxImagePixels) return current;
+    let child: ComputeProcess;
+    if (current?.alive && current.openedPath === this.pdfPath) {
+      child = current; // the same document under another budget: `open` replaces the open document
+    } else {
+      if (current) this.pool.release(current);
+      child = this.pool.acquire();
+      this.child = child;
+      child.documentsStarted += 1;
+    }
+    child.openedPath = undefined;
+    const request = { type: "open", path: this.pdfPath, maxPages: this.maxPages, maxImagePixels } as const;
+    const { numPages } = await child.request<OpenReply>(request, timeoutMs);
     child.openedPath = this.pdfPath;
+    child.openedMaxImagePixels = maxImagePixels;
     this.numPages = numPages;
     return child;
   }

@@ -18,7 +18,7 @@ export interface ChildConfig {
 }
 
 export type ComputeRequest =
-  | { id: number; type: "open"; path: string; maxPages: number }
+  | { id: number; type: "open"; path: string; maxPages: number; maxImagePixels?: number }
   | { id: number; type: "page"; number: number; limits: RenderLimits; ocr?: boolean }
   | { id: number; type: "close" };
 
@@ -48,6 +48,11 @@ export interface SerializedError {
 export interface ChildReady {
   ready: true;
   rss: number;
+}
+
+/** Sent instead of ChildReady when the detector cannot be loaded; the child exits after it. */
+export interface ChildFatal {
+  fatal: { code: "detector_unavailable"; message: string };
 }
 
 export type ComputeReply =

@@ -3,13 +3,22 @@ import type { Logger } from "@pagewise/logger";
 import type { RenderLimits } from "@pagewise/pdf";
 import type { ObjectStore } from "@pagewise/storage";
 import type { ComputePool } from "../compute/compute-pool";
+import type { PageLimitReason } from "@pagewise/core";
 import type { PageTimings } from "../compute/protocol";
+
+/**
+ * What happens to a page that crosses the compute child's memory ceiling or the page time limit: `skip` retries it
+ * once at a reduced budget and records it skipped if it still cannot fit (the document goes on); `fail` fails the
+ * document (`memory_limit` or `timeout`).
+ */
+export type PageFailurePolicy = "skip" | "fail";
 
 export interface PipelineLimits extends RenderLimits {
   maxPages: number;
   maxSourceBytes: number;
   /** Longest a single page (render + detect + annotate) may take before its child is killed. */
   pageTimeoutMs: number;
+  pageFailurePolicy: PageFailurePolicy;
   /** Epoch milliseconds after which the document fails with `timeout`. */
   deadline: number;
 }
@@ -18,7 +27,10 @@ export interface PageDone {
   page: number;
   of: number;
   detections: number;
-  timings: PageTimings & { uploadMs: number };
+  /** Absent for a skipped page (nothing ran to the end). */
+  timings?: PageTimings & { uploadMs: number };
+  /** The page crossed a limit: processed at a reduced budget (`degraded`) or not at all (`skipped`). */
+  limited?: { outcome: "degraded" | "skipped"; reason: PageLimitReason };
 }
 
 /** Everything a step may use. Steps get ids and services, never a whole world. */

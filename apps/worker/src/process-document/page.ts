@@ -1,39 +1,80 @@
 import { performance } from "node:perf_hooks";
-import { storageKeys } from "@pagewise/core";
-import type { ComputeSession } from "../compute/compute-pool";
+import { dpiOfScale, storageKeys, type PageLimitReason } from "@pagewise/core";
+import type { ComputeSession, PageBudget } from "../compute/compute-pool";
+import { ComputeLimitExceeded } from "../compute/errors";
 import type { PageReply } from "../compute/protocol";
 import type { PipelineContext } from "./context";
-import { pageDeadline, requestTimeoutMs } from "./deadline";
+import { limitFailure, requestTimeoutMs } from "./deadline";
 
-/** The compute child renders, detects and annotates one page, within the page's (and the document's) time limit. */
-export function computePage(ctx: PipelineContext, session: ComputeSession, number: number, after?: Promise<unknown>): Promise<PageReply> {
-  return pageDeadline(ctx, `page ${number}`, () => session.page(number, ctx.limits, requestTimeoutMs(ctx), after));
+/** The configured budget: RENDER_DPI and MAX_PAGE_PIXELS, pdf.js' own image limit. */
+export const normalBudget = (ctx: PipelineContext): PageBudget => ({ limits: { dpi: ctx.limits.dpi, maxPixels: ctx.limits.maxPixels } });
+
+/**
+ * The compute child renders, detects and annotates one page, within the page's (and the document's) time limit and
+ * the child's memory ceiling. A page that crosses one fails with ComputeLimitExceeded (see limited-page.ts); a limit
+ * crossed while the child re-opens the document (after a kill) fails the document.
+ */
+export async function computePage(
+  ctx: PipelineContext,
+  session: ComputeSession,
+  number: number,
+  after?: Promise<unknown>,
+  budget: PageBudget = normalBudget(ctx),
+): Promise<PageReply> {
+  try {
+    return await session.page(number, budget, requestTimeoutMs(ctx), after);
+  } catch (error) {
+    if (error instanceof ComputeLimitExceeded && error.request === "open") throw limitFailure(error, `opening the document for page ${number}`);
+    throw error;
+  }
 }
 
 /**
  * Then this process uploads the PNG and JSON (deterministic keys: a re-run overwrites) and upserts the page row,
- * which advances pagesDone (the checkpoint).
+ * which advances pagesDone (the checkpoint). A page processed at the reduced budget says so in its JSON and row.
  */
-export async function storePage(ctx: PipelineContext, reply: PageReply, number: number, of: number): Promise<void> {
+export async function storePage(ctx: PipelineContext, reply: PageReply, number: number, of: number, degraded?: PageLimitReason): Promise<void> {
   const t0 = performance.now();
   const imageKey = storageKeys.pageImage(ctx.documentId, number);
   const jsonKey = storageKeys.pageJson(ctx.documentId, number);
   const png = Buffer.from(reply.png.buffer, reply.png.byteOffset, reply.png.byteLength);
+  const result = degraded ? { ...reply.result, degraded: { reason: degraded, dpi: dpiOfScale(reply.result.scale) } } : reply.result;
   await Promise.all([
     ctx.store.put(imageKey, png, "image/png"),
-    ctx.store.put(jsonKey, Buffer.from(JSON.stringify(reply.result)), "application/json"),
+    ctx.store.put(jsonKey, Buffer.from(JSON.stringify(result)), "application/json"),
   ]);
   const uploadMs = performance.now() - t0;
   const timings = { ...reply.timings, uploadMs };
   await ctx.documents.recordPage(ctx.documentId, {
     number,
-    width: reply.result.width,
-    height: reply.result.height,
-    scale: reply.result.scale,
-    detectionCount: reply.result.detections.length,
+    width: result.width,
+    height: result.height,
+    scale: result.scale,
+    detectionCount: result.detections.length,
     imageKey,
     jsonKey,
     timings,
+    degradedReason: degraded,
   });
-  await ctx.onPageDone({ page: number, of, detections: reply.result.detections.length, timings });
+  const limited = degraded ? { outcome: "degraded" as const, reason: degraded } : undefined;
+  await ctx.onPageDone({ page: number, of, detections: result.detections.length, timings, limited });
+}
+
+/**
+ * A page that could not be processed within the limits: a row without image or results (so pagesDone advances and
+ * a resumed job carries on after it), and nothing in storage under its keys (an earlier attempt may have put some).
+ */
+export async function storeSkippedPage(ctx: PipelineContext, number: number, of: number, reason: PageLimitReason): Promise<void> {
+  await ctx.store.deletePrefix(`${storageKeys.pageImage(ctx.documentId, number).slice(0, -"png".length)}`);
+  await ctx.documents.recordPage(ctx.documentId, {
+    number,
+    width: null,
+    height: null,
+    scale: null,
+    detectionCount: 0,
+    imageKey: null,
+    jsonKey: null,
+    skippedReason: reason,
+  });
+  await ctx.onPageDone({ page: number, of, detections: 0, limited: { outcome: "skipped", reason } });
 }

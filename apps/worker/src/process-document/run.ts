@@ -1,13 +1,13 @@
 import fs from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import type { ComputeSession } from "../compute/compute-pool";
 import type { PageReply } from "../compute/protocol";
+import { makeTempDir } from "../temp-dirs";
 import type { PipelineContext } from "./context";
 import { checkDocumentDeadline } from "./deadline";
 import { Interrupted } from "./interrupted";
 import { open } from "./open";
-import { computePage, storePage } from "./page";
+import { pageLimitOrThrow, retryLimitedPage, type ComputedPage } from "./limited-page";
+import { computePage, storePage, storeSkippedPage } from "./page";
 import { preflight } from "./preflight";
 
 export type Outcome = "succeeded" | "skipped" | "cancelled";
@@ -20,6 +20,8 @@ export type Outcome = "succeeded" | "skipped" | "cancelled";
  *
  * Pipelined: as soon as page n comes back from the compute child, page n+1 is requested (after the between-page
  * checks), and page n is uploaded and recorded while the child works on n+1. Pages are still recorded in order.
+ * A page whose child was killed at a limit (memory ceiling, page time limit) is retried alone once the other page in
+ * flight has settled (limited-page.ts): degraded, skipped, or the document fails, as PAGE_FAILURE_POLICY says.
  */
 export async function processDocument(ctx: PipelineContext): Promise<Outcome> {
   const doc = await ctx.documents.claim(ctx.documentId, ctx.detectorId);
@@ -27,7 +29,7 @@ export async function processDocument(ctx: PipelineContext): Promise<Outcome> {
     ctx.log.info("document is finished or cancelled; nothing to do");
     return "skipped";
   }
-  const workDir = await fs.mkdtemp(path.join(os.tmpdir(), "pagewise-doc-"));
+  const workDir = makeTempDir("doc");
   let session: ComputeSession | undefined;
   try {
     const pdfPath = await preflight(ctx, doc, workDir);
@@ -50,11 +52,21 @@ export async function processDocument(ctx: PipelineContext): Promise<Outcome> {
     let cancelled = (await fill()) === "cancelled";
     while (window.length > 0) {
       const { number, reply } = window.shift() as Started;
-      const computed = await reply;
+      const computed = await reply.then(
+        (value): ComputedPage => ({ reply: value }),
+        async (error: unknown) => {
+          const limit = pageLimitOrThrow(ctx, error, number);
+          // The child was killed: the other page in flight was in it too. Let it settle (failed, or done in a fresh
+          // child), so that this page's retries have the session to themselves; its own turn comes next.
+          await Promise.allSettled(window.map((w) => w.reply));
+          return retryLimitedPage(ctx, session!, number, limit);
+        },
+      );
       // Ask for the next page before storing this one; a stop (shutdown, time limit) still records this page first.
       const refill = cancelled ? Promise.resolve("cancelled" as const) : fill();
       refill.catch(() => undefined);
-      await storePage(ctx, computed, number, numPages);
+      if ("skipped" in computed) await storeSkippedPage(ctx, number, numPages, computed.skipped);
+      else await storePage(ctx, computed.reply, number, numPages, computed.degraded);
       if ((await refill) === "cancelled") cancelled = true;
       if (cancelled && window.length === 0) break;
     }

