@@ -2,12 +2,24 @@ import fs from "node:fs";
 import path from "node:path";
 import { apiError, apiErrors, type ApiErrorCode } from "@pagewise/web/api-errors";
 import { errorCodesOf, operations } from "@pagewise/web/openapi/document";
+import { failureMessages } from "@pagewise/core";
 import { repoRoot } from "../support/services";
 
 /** The error table as docs/api.md must show it: one row per code of the list, in its order. */
 function errorTable(): string {
   const rows = (Object.keys(apiErrors) as ApiErrorCode[]).map((code) => `| ${apiErrors[code].status} | \`${code}\` | ${apiErrors[code].message.replace(/\|/g, "\\|")} |`);
   return ["| status | code | message |", "|---:|---|---|", ...rows].join("\n");
+}
+
+/** The table of a failed document's codes as docs/api.md shows it: code and message, in the list's order. */
+function failureTable(doc: string): string[] {
+  const start = doc.indexOf("| code | message | when |");
+  const end = doc.indexOf("\n\n", start);
+  return doc
+    .slice(start, end < 0 ? undefined : end)
+    .split("\n")
+    .slice(2)
+    .map((row) => row.split(" | ").slice(0, 2).join(" | "));
 }
 
 describe("the typed list of API error codes", () => {
@@ -34,5 +46,13 @@ describe("the typed list of API error codes", () => {
     const used = new Set(operations.flatMap((op) => errorCodesOf(op, true)));
     const unused = (Object.keys(apiErrors) as ApiErrorCode[]).filter((code) => !used.has(code));
     expect(unused).toEqual(["internal"]);
+  });
+});
+
+describe("the failure codes of a document", () => {
+  it("are the failure table of docs/api.md, row for row (code and public message)", () => {
+    const doc = fs.readFileSync(path.join(repoRoot, "docs/api.md"), "utf8");
+    const expected = Object.entries(failureMessages).map(([code, message]) => `| \`${code}\` | ${message}`);
+    expect(failureTable(doc)).toEqual(expected);
   });
 });
