@@ -54,7 +54,7 @@ RUN npm pkg delete devDependencies \
 # ---- runtime -----------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
 # MALLOC_ARENA_MAX=2: glibc keeps one malloc arena per allocating thread (up to 8 per core), each holding freed
-# pages; two arenas cut the worker's peak RSS by ~45 MB and the web's by ~10 MB at the same speed (README, Benchmarks).
+# pages; two arenas cut the worker's and the web's peak RSS at the same speed (docs/benchmarks.md).
 # (The worker gives its compute child one arena whatever is set here.)
 ENV NODE_ENV=production \
     MALLOC_ARENA_MAX=2 \

@@ -29,7 +29,7 @@ function send(url: string, agent: http.Agent, body?: { data: Buffer; contentType
 /**
  * Latency of `count` sequential GETs of `url` (after one untimed GET that opens the connection), milliseconds.
  * node:http on one kept-alive socket, as a load balancer or a polling client holds it: the timing client should cost
- * less than what it times (undici's fetch added ~1 ms to the median and more to the tail on this machine).
+ * less than what it times, and undici's fetch adds latency of its own (docs/benchmarks.md).
  */
 export async function timedGets(url: string, count: number): Promise<number[]> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -58,8 +58,8 @@ function multipartBody(file: string, bytes: Buffer): { data: Buffer; contentType
 
 /**
  * Uploads `total` copies of a file, `concurrency` at a time (one kept-alive connection each); returns uploads per
- * second. The multipart body is encoded once and sent with node:http, as a load generator would: undici's fetch
- * with a fresh FormData cost the client ~4 ms of CPU per upload, taken from the same two cores as the server.
+ * second. The multipart body is encoded once and sent with node:http, as a load generator would: encoding a fresh
+ * FormData per upload takes CPU from the cores the server runs on (docs/benchmarks.md).
  */
 export async function uploadRate(base: string, file: string, total: number, concurrency: number): Promise<number> {
   const body = multipartBody(file, fs.readFileSync(file));

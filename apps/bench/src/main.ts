@@ -54,7 +54,7 @@ const prefix = `pwbench-${randomBytes(4).toString("hex")}`;
  * A database of its own for each invocation (created by the web process's migrations, dropped at the end), unless
  * BENCH_DATABASE_URL names one. A shared one kept every earlier invocation's documents, among them the ones uploaded
  * with the workers stopped: the next worker's first housekeeping run found them unfinished and re-queued up to 500
- * of them ahead of the benchmark's pages (seen as first runs 30-40 % slower, with 4 s more worker CPU).
+ * of them ahead of the benchmark's pages, which slowed the first runs (docs/benchmarks.md).
  */
 const ownDatabase = !process.env.BENCH_DATABASE_URL;
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? `postgresql://postgres@127.0.0.1:5432/${prefix.replace(/-/g, "_")}`;

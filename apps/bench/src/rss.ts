@@ -42,7 +42,7 @@ export function combined(all: Resident[]): { rss: number; charged: number } {
 /**
  * The children of `pid` from /proc/PID/task/TID/children (each thread's, since any thread may start a process), or
  * undefined where the kernel has no such file (CONFIG_PROC_CHILDREN). A few small reads, where a scan of /proc
- * reads every process's stat: ~1.7 ms ten times a second per sampler, on the cores the timed requests need.
+ * reads every process's stat, ten times a second per sampler, on the cores the timed requests need.
  */
 function childrenOf(pid: number): number[] | undefined {
   let tasks: string[];

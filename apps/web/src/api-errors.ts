@@ -1,7 +1,7 @@
 /**
  * Every error the HTTP API answers, in one typed list: its code (the contract clients branch on), its status and
  * its public message. Routes, the error handler and the OpenAPI document use this list, and a unit test checks the
- * README's error table against it. A message may hold `{placeholders}`, filled by `apiError(code, values)`; the
+ * error table of docs/api.md against it. A message may hold `{placeholders}`, filled by `apiError(code, values)`; the
  * compiler checks that each one is given. Messages are public: never put a path, a host, SQL or a stack in one.
  * (The worker's failure codes of a `failed` document are a separate list: @pagewise/core's FailureCode.)
  */

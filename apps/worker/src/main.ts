@@ -28,7 +28,8 @@ async function main(): Promise<void> {
     if (env.MIGRATE_ON_START) await prepareDatabase(env.DATABASE_URL, log);
     const tls = env.REDIS_TLS_REJECT_UNAUTHORIZED;
     const producerRedis = await connectRedis("producer", env.REDIS_URL, { rejectUnauthorized: tls });
-    // pg alone, not Prisma's client: ~24 MB less in the process that shares a dyno with the compute child.
+    // pg alone, not Prisma's client and its WASM compiler: their memory would come out of the dyno the worker
+    // shares with its compute child.
     const pool = createPool(env.DATABASE_URL);
     const documents = new PgDocumentProgress(pool);
     const queue = new DocumentQueue(producerRedis, env.QUEUE_PREFIX);

@@ -3,7 +3,7 @@
  * `pdf` is the same region in PDF user-space points (origin and /Rotate undone: y grows upwards, as in the PDF),
  * `text`/`textScore` are the recognised text and its confidence when the document asked for OCR.
  *
- * Plain types, no zod: the compute child imports @pagewise/core and has no use for a validator (zod is ~7 MB of its
+ * Plain types, no zod: the compute child imports @pagewise/core and has no use for a validator (loading zod costs it
  * memory). The web's zod schemas for the same shapes (apps/web/src/api-schemas.ts) are checked against these types
  * at compile time.
  */

@@ -5,8 +5,8 @@ import type { Document, DocumentStatus, DocumentWithPages, PageRecord } from "./
 /*
  * A document's progress through the worker, in SQL over `pg`: claim, page count, pages, the end state, and the
  * stale-document scan of housekeeping. The worker process uses PgDocumentProgress alone, so it never loads Prisma's client
- * and its WebAssembly query compiler: measured, those cost a process ~24 MB (8 MB to load, 14 MB on the first
- * queries), 5-6 % of a 512 MB dyno that the worker and its compute child share (README, Benchmarks).
+ * and its WebAssembly query compiler, memory the worker and its compute child would take from one dyno
+ * (docs/benchmarks.md).
  * DocumentRepository (the web's, on Prisma) delegates the same transitions here, so each status rule is written once.
  *
  * Prisma's `@updatedAt` is set by the Prisma client, not by the database: every UPDATE here sets `updated_at` itself.

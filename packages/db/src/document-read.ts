@@ -3,10 +3,8 @@ import type { Document, DocumentWithPages, Page } from "./document-types";
 
 /*
  * The status read (a document and its pages) in SQL over pg, bypassing Prisma's query interpreter.
- * It is the API's hottest query: clients poll it while their document is processed. Measured on a 36-page document
- * (3000 reads, 2 cores): Prisma's findUnique with `include: pages` took 1.2 ms median and 0.26 ms of garbage
- * collection per read; these two queries 0.4 ms and 0.03 ms. In the web process: 3.3 -> 2.2 ms of CPU per status
- * request, and 160-180 MB -> ~115 MB RSS under sustained polling (README, Benchmarks).
+ * It is the API's hottest query: clients poll it while their document is processed, and Prisma's findUnique with
+ * `include: pages` costs several times the CPU and garbage of these two queries (docs/benchmarks.md).
  * The columns are aliased to the Prisma model's field names and pg's default parsers give the same JS types
  * (timestamptz -> Date, float8 -> number, int4 -> number); a test compares the result with Prisma's, field by field,
  * so a column added to the schema and not here fails it.

@@ -17,9 +17,9 @@ function disableOnnxTelemetry(env: NodeJS.ProcessEnv = process.env): void {
 
 /**
  * onnxruntime-node imported here, on first use only: the web process must never load the runtime.
- * `enableMemPattern: false`: measured on PP-OCRv4 det at 736×960, RSS after six runs was 217 MB instead of 314 MB at
- * the same speed (memory patterns pre-plan one large block per input shape; pages of different sizes keep several).
- * `enableCpuMemArena: false` went down to 176 MB but ran about 30 % slower, so the arena stays on.
+ * `enableMemPattern: false`: less memory at the same speed (memory patterns pre-plan one large block per input
+ * shape; pages of different sizes keep several). `enableCpuMemArena: false` saves more but is much slower, so the
+ * arena stays on (numbers: docs/benchmarks.md).
  */
 export async function createOnnxSession(modelPath: string | Uint8Array, threads: number): Promise<LoadedSession> {
   disableOnnxTelemetry();
@@ -30,8 +30,7 @@ export async function createOnnxSession(modelPath: string | Uint8Array, threads:
     graphOptimizationLevel: "all",
     enableMemPattern: false,
     // No spin-waiting in the intra-op pool: a spinning pool thread burns a core that the compute child's main
-    // thread needs for rendering (measured with a busy second core: 2 threads took 540 ms and 750 ms of CPU per
-    // 736×960 run spinning, 430 ms and 575 ms without).
+    // thread needs for rendering (docs/benchmarks.md).
     extra: { session: { intra_op: { allow_spinning: "0" } } },
   };
   const session = typeof modelPath === "string" ? await ort.InferenceSession.create(modelPath, options) : await ort.InferenceSession.create(modelPath, options);

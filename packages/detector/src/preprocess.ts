@@ -34,7 +34,7 @@ export function modelInputSize(width: number, height: number, maxSide: number): 
 /**
  * Resize (bilinear, half-pixel centres like OpenCV's INTER_LINEAR), composite over white, normalise and lay out as
  * CHW in BGR order: what PaddleOCR feeds the det model. The bilinear loop is written out here rather than calling
- * resizeRgb's per-pixel callback: that version measured 67 ms instead of 31 ms per 150 dpi page (this is the hot path).
+ * resizeRgb's per-pixel callback, which doubled the time per page (this is the hot path; docs/benchmarks.md).
  */
 export function toModelInput(image: RgbaImage, maxSide: number, reuse?: Float32Array): ModelInput {
   const { width: sw, height: sh, data: src } = image;
@@ -78,8 +78,7 @@ export function toModelInput(image: RgbaImage, maxSide: number, reuse?: Float32A
 
 /**
  * An image already at the model's size (scaled by the renderer): composite over white, normalise, CHW in BGR order.
- * No interpolation: 5 ms at 736×960, where the resizing loop above takes 22 ms from a 150 dpi page (42 ms per page in
- * the compute child's profile, sharing the core).
+ * No interpolation, so a fraction of the resizing loop's time above (docs/benchmarks.md).
  */
 function normalizeInto(image: RgbaImage, out: Float32Array): ModelInput {
   const { width, height, data: src } = image;

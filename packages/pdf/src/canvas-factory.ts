@@ -8,8 +8,8 @@ import type { Canvas, SKRSContext2D } from "@napi-rs/canvas";
  * drawn elsewhere. Each `drawImage(canvas)` records a copy of the source's pixels and each `putImageData` a copy
  * of the data, and both live as long as the recording. pdf.js paints every transparency group and soft mask
  * through a scratch canvas the size of the group's box (often the whole page) and draws it into its parent
- * (`beginGroup`/`endGroup`): a one-page drawing of 6,710 groups recorded a page-sized copy for each and the
- * process grew by ~300 MB a second, past 12 GB in 45 s (measured at 150 dpi). Here each context counts the bytes
+ * (`beginGroup`/`endGroup`): a drawing of thousands of groups records a page-sized copy for each, and the process
+ * grows by hundreds of MB a second (docs/benchmarks.md). Here each context counts the bytes
  * it has recorded that way and flushes its canvas (plays the recording onto its raster and drops it, what
  * `canvas.data()` does first) once they pass `FLUSH_AFTER_BYTES`.
  */
@@ -29,8 +29,8 @@ export function markRaster(canvas: object): void {
  * A canvas whose 2D context bounds its recording:
  * - a canvas of vector drawing only (a transparency group, a soft mask, the layer of a soft-masked drawing) is
  *   drawn into another with `drawCanvas`, which records the source's picture instead of a copy of its pixels, so
- *   the source is never rasterised at all (measured: 200 groups painted twice, 100 of them through soft masks,
- *   977 MB and 8.1 s with drawImage, 139 MB and 2.8 s this way). Canvases holding pixels keep `drawImage`, whose
+ *   the source is never rasterised at all (a fraction of the memory and time: docs/benchmarks.md). Canvases
+ *   holding pixels keep `drawImage`, whose
  *   image sampling pdf.js's output depends on (drawing them as pictures changed scanned pages visibly);
  * - every FLUSH_AFTER_BYTES of pixel copies recorded (drawImage of a raster, putImageData) the canvas is flushed.
  */

@@ -4,9 +4,8 @@
  * pdf.js decodes an image at its full size and, on the display side, copies it onto a canvas of that size
  * (`paintInlineImageXObject`, `_createMaskCanvas`) before scaling it down to the page. In Node there is no
  * OffscreenCanvas, so pdf.js's own reduction of large images (core/image_resizer.js) never runs. With
- * @napi-rs/canvas each `putImageData` chunk is also recorded until the canvas is drawn, so a 9258 x 12259 px
- * 1-bit mask cost 2 x 454 MB at 150 dpi for a page raster of 2 Mpx (measured: the render took the process
- * from ~100 MB to 910 MB). Here every image pdf.js hands to a page's object store (`PDFObjects.resolve`, where the
+ * @napi-rs/canvas each `putImageData` chunk is also recorded until the canvas is drawn, so a large 1-bit mask
+ * costs two full-size RGBA copies for a page raster of a few Mpx (docs/memory.md). Here every image pdf.js hands to a page's object store (`PDFObjects.resolve`, where the
  * worker's decoded pixels arrive) that has more pixels than the budget is box-filtered down to it first and handed
  * on as a ready canvas (`bitmap`, the form pdf.js's own resizer produces), so pdf.js draws it as it would an
  * ImageBitmap. Geometry is unchanged: pdf.js maps every image onto the unit square whatever its pixel size.

@@ -62,7 +62,7 @@ export class PdfjsDocument implements PdfDocument {
   /**
    * pdf.js keeps what it has parsed for as long as a document is open: every chunk of the file it read, every
    * page's dictionary and resources, the fonts, the xref's objects. Over a long document that grows with the pages
-   * rendered, whatever `page.cleanup()` frees (measured below). A document read from a file is therefore closed
+   * rendered, whatever `page.cleanup()` frees (docs/memory.md). A document read from a file is therefore closed
    * and opened again, between two renders, once pdf.js has read REOPEN_AFTER_BYTES or rendered REOPEN_AFTER_PAGES
    * pages since it opened it: its memory then depends on the pages of one stretch, not on the document's length.
    */

@@ -35,14 +35,14 @@ const STROKE = "rgba(255, 64, 0, 0.8)";
 /**
  * One scratch canvas per process for scaledImage(), reused from page to page (drawing into it is synchronous).
  * Its size is set on every use: that resets the canvas, whose recorded drawing would otherwise keep a reference to
- * every page ever drawn into it (measured: +7 MB of RSS per page without the reset).
+ * every page ever drawn into it (RSS grew with every page without the reset).
  */
 let scratch: Canvas | undefined;
 
 /**
  * Frees a canvas' raster and recorded drawing now, as pdf.js does with its own canvases: V8 does not know how much
- * native memory a canvas holds, so a dropped one waits for a major collection. Measured on the 36-page manual: the
- * compute child's peak RSS 333–351 MB without, 318–339 MB with (1 × 1), at the same speed.
+ * native memory a canvas holds, so a dropped one waits for a major collection and raises the child's peak
+ * (docs/benchmarks.md).
  */
 export function freeCanvas(canvas: Pick<Canvas, "width" | "height">): void {
   // 1 × 1, not 0 × 0: @napi-rs/canvas turns a zero size into 350 × 150.

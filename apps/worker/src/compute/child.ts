@@ -73,7 +73,7 @@ function serialize(error: unknown): SerializedError {
 }
 
 // Up to two page requests are handled at once (the parent pipelines them). onnxruntime-node runs an inference on
-// this JavaScript thread (measured: a 10 ms timer did not fire during a 500 ms run), so what overlaps is Skia's PNG
+// this JavaScript thread (it blocks the event loop for the whole run), so what overlaps is Skia's PNG
 // encoding of page n (the canvas' native threads) and its upload by the parent with rendering and detecting n+1.
 // Detection itself is serialised.
 process.on("message", (request: ComputeRequest) => {

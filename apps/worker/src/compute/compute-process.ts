@@ -21,7 +21,7 @@ const CHILD_SCRIPT = path.join(__dirname, "child.js");
 /**
  * Batch work yields the CPU to request handling: where web and worker share cores (one machine, docker compose),
  * the compute child runs at a lower scheduling priority (nice 10), so status requests stay fast while pages render.
- * (SCHED_IDLE through `chrt --idle 0` was measured too: no better status p99 on the shared 2-core VM, so not kept.)
+ * (SCHED_IDLE through `chrt --idle 0` gave no better status p99, so nice 10 stays: docs/benchmarks.md.)
  */
 function lowerPriority(pid: number | undefined, log: Logger): void {
   if (pid === undefined) return;
@@ -35,16 +35,15 @@ function lowerPriority(pid: number | undefined, log: Logger): void {
 /**
  * The compute child's environment: the worker's, with one glibc malloc arena and no system fonts.
  * - glibc gives each thread that allocates its own arena (up to 8 per core), and onnxruntime, libuv's pool and the
- *   canvas' threads each keep freed pages in theirs. The image sets MALLOC_ARENA_MAX=2 for every process (−45 MB);
- *   the child gets 1 whatever is set: its second arena held ~12 MB at the peak, and onnxruntime infers on the
- *   child's JavaScript thread, so little contends for the one lock (8 interleaved bench pairs: −17 MB worker peak
- *   with the fonts below, same pages/s and CPU seconds; README, Benchmarks).
+ *   canvas' threads each keep freed pages in theirs. The image sets MALLOC_ARENA_MAX=2 for every process; the
+ *   child gets 1 whatever is set: a second arena only holds freed pages at the peak, and onnxruntime infers on the
+ *   child's JavaScript thread, so little contends for the one lock (numbers: docs/benchmarks.md).
  * - TMPDIR is a directory of the child's own, removed when it exits however it ends (onnxruntime-node 1.30 left
  *   `mat-debug-<pid>.log` and `.ses` there before its telemetry was switched off; whatever a native library writes
  *   there now goes with the child).
- * - @napi-rs/canvas maps and parses every system font when it loads (~5.5 MB resident). pdf.js draws glyphs as
- *   paths in Node; only form-field values fall back to a canvas font, which Skia still draws (the corpus renders
- *   the same detections).
+ * - @napi-rs/canvas maps and parses every system font when it loads, memory the child never uses. pdf.js draws
+ *   glyphs as paths in Node; only form-field values fall back to a canvas font, which Skia still draws (the corpus
+ *   renders the same detections).
  */
 export function childEnv(env: NodeJS.ProcessEnv = process.env, tmpDir?: string): NodeJS.ProcessEnv {
   return { ...env, MALLOC_ARENA_MAX: "1", DISABLE_SYSTEM_FONTS_LOAD: "1", ...(tmpDir ? { TMPDIR: tmpDir } : {}) };
@@ -54,8 +53,9 @@ const PARENT_ONLY_FLAGS = new Set(["--lite-mode", "--no-expose-wasm", "--liftoff
 
 /**
  * The compute child's Node flags: the worker's own, but for those that would slow or break the child, plus a young
- * generation of 2 MB. The worker runs with `--lite-mode` (no optimising compilers, lazily allocated feedback:
- * −20 MB, README, Benchmarks), which turns WebAssembly off (`--no-expose-wasm` only silences V8's warning about it);
+ * generation of 2 MB. The worker runs with `--lite-mode` (no optimising compilers, lazily allocated feedback: less
+ * memory for a process that only moves bytes; docs/benchmarks.md), which turns WebAssembly off (`--no-expose-wasm`
+ * only silences V8's warning about it);
  * `--liftoff-only` was its flag while it ran Prisma's WASM query compiler. The child needs both compilers: pdf.js
  * decodes JPEG 2000 and colour profiles with WASM, and rendering and pre-processing are hot JavaScript loops.
  * Each page allocates a few large short-lived arrays, and with Node's default 16 MB semi-spaces they linger.
