@@ -47,7 +47,8 @@ async function handle(request: ComputeRequest): Promise<unknown> {
   switch (request.type) {
     case "open": {
       await closeDocument();
-      // By path: pdf.js reads the file by range, so the child never holds the whole PDF (a 95 MB file cost it twice that).
+      // By path: pdf.js reads the file by range, so the child never holds the whole PDF (in memory it costs about
+      // twice the file's size).
       pdf = await openPdf(request.path, { maxPages: request.maxPages, maxImagePixels: request.maxImagePixels });
       return { numPages: pdf.numPages } satisfies OpenReply;
     }
