@@ -21,9 +21,26 @@ export class DocumentRepository implements DocumentProgress {
   private readonly pool: pg.Pool | undefined;
   private readonly sql: PgDocumentProgress | undefined;
 
-  constructor(private readonly db: Db) {
+  /**
+   * `changes`: the process's change feed. Each write here then resolves only once the feed has emitted it, so what
+   * follows the feed (the status answers kept, SSE streams, long-polls) shows this process's own writes at once.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly changes?: { caughtUp(): Promise<void> },
+  ) {
     this.pool = poolOf(db);
     this.sql = this.pool && new PgDocumentProgress(this.pool);
+  }
+
+  /** The same repository, its writes followed by the feed's catching up (see the constructor). */
+  followedBy(changes: { caughtUp(): Promise<void> } | undefined): DocumentRepository {
+    return changes ? new DocumentRepository(this.db, changes) : this;
+  }
+
+  private async written<T>(result: T): Promise<T> {
+    await this.changes?.caughtUp();
+    return result;
   }
 
   /** The SQL half; a repository on a transaction's client has none (it only creates documents). */
@@ -105,8 +122,8 @@ export class DocumentRepository implements DocumentProgress {
     return this.progress.markSucceeded(id);
   }
 
-  markFailed(id: string, code: string, message: string): Promise<boolean> {
-    return this.progress.markFailed(id, code, message);
+  async markFailed(id: string, code: string, message: string): Promise<boolean> {
+    return this.written(await this.progress.markFailed(id, code, message));
   }
 
   /**
@@ -118,7 +135,7 @@ export class DocumentRepository implements DocumentProgress {
       where: { id, status: { in: [DocumentStatus.queued, DocumentStatus.processing] } },
       data: { status: DocumentStatus.cancelled, finishedAt: new Date() },
     });
-    if (r.count === 1) return "cancelled";
+    if (r.count === 1) return this.written("cancelled");
     const status = await this.statusOf(id);
     if (status === undefined) return "not_found";
     return status === DocumentStatus.cancelled ? "already_cancelled" : "finished";
@@ -130,7 +147,7 @@ export class DocumentRepository implements DocumentProgress {
       where: { id, status: { in: [DocumentStatus.failed, DocumentStatus.cancelled] } },
       data: { status: DocumentStatus.queued, errorCode: null, errorMessage: null, finishedAt: null },
     });
-    return r.count === 1;
+    return this.written(r.count === 1);
   }
 
   unfinishedOlderThan(olderThanMs: number, limit: number): Promise<Pick<Document, "id" | "status">[]> {

@@ -16,4 +16,4 @@ export { UploadRepository } from "./uploads";
 export { StorageOwners } from "./storage-owners";
 export type { Upload, NewUpload } from "./uploads";
 export { DocumentChangeListener, DOCUMENT_CHANGES_CHANNEL } from "./document-changes";
-export type { DocumentChangeFeed, DocumentChangeListenerOptions } from "./document-changes";
+export type { DocumentChangeFeed, DocumentChangeListenerOptions, DocumentChangeSubscriptions } from "./document-changes";
