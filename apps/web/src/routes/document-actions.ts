@@ -48,7 +48,7 @@ export function documentActionsRouter(deps: AppDeps): Router {
       await queue.enqueueProcessDocument({ documentId: id });
     } catch (error) {
       log.error({ err: error, documentId: id }, "enqueue failed on retry");
-      await documents.markFailed(id, "enqueue_failed", "The document could not be queued; please try again.");
+      await documents.failEnqueue(id, "The document could not be queued; please try again.");
       throw apiError("queue_unavailable", { what: "queued again" });
     }
     log.info({ documentId: id }, "document re-queued");

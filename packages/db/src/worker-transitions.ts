@@ -1,0 +1,96 @@
+import type pg from "pg";
+import { documentColumns, type Document, type PageRecord } from "./document-row";
+
+/*
+ * The worker's transitions of a document, in SQL over `pg`: queued|processing → processing (claim), the page count,
+ * each page, processing → succeeded, queued|processing → failed. Only the worker calls them (through
+ * PgDocumentProgress, `@pagewise/db/progress`); the web's are in web-transitions.ts, and no transition is in both.
+ * SQL, not Prisma: the worker process never loads Prisma's client and its WebAssembly query compiler, which cost a
+ * process ~24 MB, 5-6 % of a 512 MB dyno that the worker and its compute child share (docs/benchmarks.md).
+ *
+ * Prisma's `@updatedAt` is set by the Prisma client, not by the database: every UPDATE here sets `updated_at` itself.
+ * Enum values are SQL literals (an untyped literal coerces to the "DocumentStatus" enum; a text parameter would not).
+ */
+const unfinished = `('queued', 'processing')`;
+
+export const workerTransitions = {
+  /**
+   * queued|processing → processing, one more attempt, startedAt kept from the first. Returns null when the document
+   * is finished or cancelled (nothing to do), so a re-delivered job for a finished document is a no-op.
+   */
+  async claim(pool: pg.Pool, id: string, detector: string): Promise<Document | null> {
+    const { rows } = await pool.query<Document>(
+      `UPDATE documents SET status = 'processing', detector = $2, attempts = attempts + 1,
+         started_at = COALESCE(started_at, now()), updated_at = now()
+       WHERE id = $1 AND status IN ${unfinished} RETURNING ${documentColumns}`,
+      [id, detector],
+    );
+    return rows[0] ?? null;
+  },
+
+  async setPageCount(pool: pg.Pool, id: string, pageCount: number): Promise<void> {
+    const r = await pool.query("UPDATE documents SET page_count = $2, updated_at = now() WHERE id = $1", [id, pageCount]);
+    if (r.rowCount !== 1) throw new Error(`no document ${id} to set the page count of`);
+  },
+
+  /**
+   * Upserts the page (re-delivery never duplicates; timings not given keep what was there) and advances pagesDone,
+   * which never goes backwards. One statement, so both happen or neither. The document row is written even when
+   * pagesDone stays (a page done again on a retry): its version (updatedAt, xmin) then says that a page changed, and
+   * its trigger notifies the web.
+   */
+  async recordPage(pool: pg.Pool, documentId: string, page: PageRecord): Promise<void> {
+    const t = page.timings;
+    await pool.query(
+      `WITH page AS (
+         INSERT INTO pages (document_id, number, width, height, scale, detection_count, image_key, json_key,
+                            render_ms, inference_ms, annotate_ms, upload_ms, degraded_reason, skipped_reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         ON CONFLICT (document_id, number) DO UPDATE SET width = EXCLUDED.width, height = EXCLUDED.height,
+           scale = EXCLUDED.scale, detection_count = EXCLUDED.detection_count, image_key = EXCLUDED.image_key,
+           json_key = EXCLUDED.json_key, degraded_reason = EXCLUDED.degraded_reason,
+           skipped_reason = EXCLUDED.skipped_reason, render_ms = COALESCE(EXCLUDED.render_ms, pages.render_ms),
+           inference_ms = COALESCE(EXCLUDED.inference_ms, pages.inference_ms),
+           annotate_ms = COALESCE(EXCLUDED.annotate_ms, pages.annotate_ms), upload_ms = COALESCE(EXCLUDED.upload_ms, pages.upload_ms)
+         RETURNING number)
+       UPDATE documents SET pages_done = GREATEST(pages_done, (SELECT number FROM page)), updated_at = now()
+       WHERE id = $1`,
+      [
+        documentId,
+        page.number,
+        page.width,
+        page.height,
+        page.scale,
+        page.detectionCount,
+        page.imageKey,
+        page.jsonKey,
+        t?.renderMs ?? null,
+        t?.inferenceMs ?? null,
+        t?.annotateMs ?? null,
+        t?.uploadMs ?? null,
+        page.degradedReason ?? null,
+        page.skippedReason ?? null,
+      ],
+    );
+  },
+
+  /** processing → succeeded. False when the document was not processing (cancelled meanwhile, or already ended). */
+  async markSucceeded(pool: pg.Pool, id: string): Promise<boolean> {
+    const r = await pool.query(
+      `UPDATE documents SET status = 'succeeded', finished_at = now(), error_code = NULL, error_message = NULL, updated_at = now()
+       WHERE id = $1 AND status = 'processing'`,
+      [id],
+    );
+    return r.rowCount === 1;
+  },
+
+  /** queued|processing → failed with a short machine-readable code. Succeeded or cancelled documents stay as they are. */
+  async markFailed(pool: pg.Pool, id: string, code: string, message: string): Promise<boolean> {
+    const r = await pool.query(
+      `UPDATE documents SET status = 'failed', error_code = $2, error_message = $3, finished_at = now(), updated_at = now()
+       WHERE id = $1 AND status IN ${unfinished}`,
+      [id, code, message],
+    );
+    return r.rowCount === 1;
+  },
+};
