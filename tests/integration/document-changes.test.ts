@@ -95,6 +95,18 @@ describe("document change notifications (PostgreSQL LISTEN/NOTIFY) and the statu
     await again;
   });
 
+  it("has emitted every change committed before caughtUp() once it resolves (notifications come in commit order)", async () => {
+    const id = await upload();
+    const heard: string[] = [];
+    const unsubscribe = listener.subscribe(id.toUpperCase(), () => heard.push("change")); // ids are matched lower case
+    await worker.claim(id, "ppocr-det");
+    await worker.setPageCount(id, 2);
+    await listener.caughtUp();
+    unsubscribe();
+    expect(heard).toEqual(["change", "change"]);
+    expect(listener.watchedDocuments).toBe(0);
+  });
+
   it("serves the new state of a document as soon as another process's write is notified", async () => {
     const id = await upload();
     const status = () => request(app).get(`/api/documents/${id}`).expect(200);

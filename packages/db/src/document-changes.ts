@@ -24,7 +24,10 @@ export interface DocumentChangeFeed {
  * process's own writes.
  */
 export interface DocumentChangeSubscriptions extends DocumentChangeFeed {
-  /** Calls `listener` after every committed change of `documentId`; the returned function unsubscribes. */
+  /**
+   * Calls `listener` after every committed change of `documentId`, and once when the feed becomes live again (changes
+   * may have been missed meanwhile); the returned function unsubscribes.
+   */
   subscribe(documentId: string, listener: () => void): () => void;
   /**
    * Resolves once every change committed before the call has been emitted here (PostgreSQL delivers notifications
@@ -172,6 +175,7 @@ export class DocumentChangeListener extends EventEmitter implements DocumentChan
     if (this.isLive === live) return;
     this.isLive = live;
     this.emit("live", live);
+    if (live) for (const listeners of [...this.subscribers.values()]) for (const listener of [...listeners]) listener();
   }
 
   /** The backend pid of the LISTEN connection (tests end it to see the feed recover). */

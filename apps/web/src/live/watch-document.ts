@@ -48,12 +48,8 @@ export function watchDocument<Row>(
     }
   };
 
-  const changed = () => void readNow();
-  const liveChanged = (live: boolean) => {
-    if (live) void readNow();
-  };
-  const unsubscribe = changes?.subscribe(documentId, changed);
-  changes?.on("live", liveChanged);
+  // Also called when the feed is live again, for what it may have missed.
+  const unsubscribe = changes?.subscribe(documentId, () => void readNow());
   const poll = setInterval(() => {
     if (!changes?.live) void readNow();
   }, options.pollMs);
@@ -63,7 +59,6 @@ export function watchDocument<Row>(
     stop() {
       stopped = true;
       unsubscribe?.();
-      changes?.off("live", liveChanged);
       clearInterval(poll);
     },
   };
