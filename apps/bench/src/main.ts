@@ -131,7 +131,8 @@ async function main(): Promise<void> {
       const workerRss = new PeakRss(workers.map((w) => w.child.pid as number)).start();
       const t0 = performance.now();
       const ids = await Promise.all(Array.from({ length: documentsPerRun }, () => uploadPdf(base, pdf)));
-      const sse = values["sse-latency"] ? new SseLatency() : undefined;
+      const sse = values["sse-latency"] ? new SseLatency(databaseUrl) : undefined;
+      await sse?.start();
       for (const id of ids) sse?.watch(base, id);
       const finished = Promise.all(
         ids.map(async (id) => {
@@ -144,7 +145,7 @@ async function main(): Promise<void> {
       await finished;
       const seconds = (performance.now() - t0) / 1000;
       const stages = await stageMedians(ids);
-      const sseLatencies = (await sse?.latencies(databaseUrl)) ?? [];
+      const sseLatencies = (await sse?.latencies()) ?? { total: [], web: [] };
       results.push({ ids, seconds, pages: stages.pages, stages, latencies, sseLatencies, workerPeak: workerRss.stop() });
     }
 
@@ -160,7 +161,8 @@ async function main(): Promise<void> {
     const byRate = [...results].sort((a, b) => a.pages / a.seconds - b.pages / b.seconds);
     const best = byRate[Math.floor((byRate.length - 1) / 2)] as (typeof results)[number];
     const all = results.flatMap((r) => r.latencies);
-    const sseAll = results.flatMap((r) => r.sseLatencies);
+    const sseAll = results.flatMap((r) => r.sseLatencies.total);
+    const sseWeb = results.flatMap((r) => r.sseLatencies.web);
     const mb = (bytes: number) => round(bytes / 2 ** 20, 0);
     const line = {
       pdf: path.basename(pdf),
@@ -187,7 +189,15 @@ async function main(): Promise<void> {
       statusIdleP99Ms: round(percentile(idleLatencies, 99), 2),
       uploadsPerSecond: round(uploadsPerSecond, 1),
       ...(values["sse-latency"]
-        ? { ssePages: sseAll.length, sseP50Ms: round(median(sseAll), 1), sseP95Ms: round(percentile(sseAll, 95), 1), sseMaxMs: round(Math.max(...sseAll), 1) }
+        ? {
+            ssePages: sseAll.length,
+            sseP50Ms: round(median(sseAll), 1),
+            sseP95Ms: round(percentile(sseAll, 95), 1),
+            sseMaxMs: round(Math.max(...sseAll), 1),
+            sseWebP50Ms: round(median(sseWeb), 1),
+            sseWebP95Ms: round(percentile(sseWeb, 95), 1),
+            sseWebMaxMs: round(Math.max(...sseWeb), 1),
+          }
         : {}),
       cpus: os.cpus().length,
       node: process.version,

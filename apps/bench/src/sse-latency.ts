@@ -5,18 +5,37 @@ import { Client } from "pg";
  * `--sse-latency`: how long a page's progress takes from its commit to an SSE client. One stream per document records
  * the wall-clock time (Date.now(), the clock PostgreSQL's now() reads on this machine) at which each `progress`
  * event arrives; the page's row says when its transaction began (`pages.created_at`, now() of the transaction
- * that inserted it, which is before its commit). The difference is an upper bound of commit → client (by the time
- * the statement itself took, under a millisecond), measured at the client, so it includes the web's notification,
- * its re-read of the row and the HTTP write.
+ * that inserted it, which is before its commit). The difference (`total`) is an upper bound of commit → client (by
+ * the time the statement itself took), measured at the client, so it includes the web's notification, its re-read of
+ * the row and the HTTP write. The bench also LISTENs itself: `web` is the part after the notification reached a
+ * listener on this machine (the web's re-read and write, and the client), from the last notification of the
+ * document before the event.
  */
 export class SseLatency {
   /** Arrival time (ms since the epoch) of each page's first progress event, per document. */
   private readonly arrivals = new Map<string, Map<number, number>>();
+  /** Arrival times of the document's change notifications at the bench's own LISTEN connection. */
+  private readonly notified = new Map<string, number[]>();
   private readonly requests: http.ClientRequest[] = [];
+  private listener: Client | undefined;
+
+  constructor(private readonly databaseUrl: string) {}
+
+  async start(): Promise<void> {
+    this.listener = new Client({ connectionString: this.databaseUrl });
+    await this.listener.connect();
+    this.listener.on("notification", (message) => {
+      const now = Date.now();
+      const times = message.payload ? this.notified.get(message.payload) : undefined;
+      times?.push(now);
+    });
+    await this.listener.query("LISTEN pagewise_documents");
+  }
 
   watch(base: string, documentId: string): void {
     const pages = new Map<number, number>();
     this.arrivals.set(documentId, pages);
+    this.notified.set(documentId, []);
     const req = http.get(`${base}/api/documents/${documentId}/events`, { headers: { Accept: "text/event-stream" } }, (res) => {
       res.setEncoding("utf8");
       let buffer = "";
@@ -38,20 +57,27 @@ export class SseLatency {
     this.requests.push(req);
   }
 
-  /** Closes the streams and returns one latency (ms) per page that arrived. */
-  async latencies(databaseUrl: string): Promise<number[]> {
+  /** Closes the streams; per page that arrived, `total` (commit → client, upper bound) and `web` (notified → client), ms. */
+  async latencies(): Promise<{ total: number[]; web: number[] }> {
     for (const req of this.requests) req.destroy();
-    const client = new Client({ connectionString: databaseUrl });
+    await this.listener?.end();
+    const client = new Client({ connectionString: this.databaseUrl });
     await client.connect();
     try {
-      const { rows } = await client.query<{ document_id: string; number: number; committed_before: number }>(
-        "SELECT document_id, number, extract(epoch FROM created_at) * 1000 AS committed_before FROM pages WHERE document_id = ANY($1::uuid[])",
+      const { rows } = await client.query<{ document_id: string; number: number; began: number }>(
+        "SELECT document_id, number, extract(epoch FROM created_at) * 1000 AS began FROM pages WHERE document_id = ANY($1::uuid[])",
         [[...this.arrivals.keys()]],
       );
-      return rows.flatMap((row) => {
+      const total: number[] = [];
+      const web: number[] = [];
+      for (const row of rows) {
         const arrived = this.arrivals.get(row.document_id)?.get(row.number);
-        return arrived === undefined ? [] : [arrived - Number(row.committed_before)];
-      });
+        if (arrived === undefined) continue;
+        total.push(arrived - Number(row.began));
+        const before = (this.notified.get(row.document_id) ?? []).filter((t) => t <= arrived);
+        if (before.length) web.push(arrived - Math.max(...before));
+      }
+      return { total, web };
     } finally {
       await client.end();
     }
