@@ -10,6 +10,7 @@ const workerOnly = [
   { name: "pdfjs-dist", message: "The web process never loads pdf.js." },
   { name: "@pagewise/detector", message: "The detector is worker-only." },
   { name: "@pagewise/pdf", message: "PDF rendering is worker-only." },
+  { name: "@pagewise/db/progress", message: "workerTransitions are the worker's; the web writes through DocumentRepository (webTransitions)." },
 ];
 const workerOnlyPatterns = ["pdfjs-dist/*", "onnxruntime-node/*", "@pagewise/detector/*", "@pagewise/pdf/*", "@pagewise/worker", "@pagewise/worker/*"];
 

@@ -6,7 +6,8 @@ import type { Express } from "express";
 import type { Redis } from "ioredis";
 import request from "supertest";
 import { createLogger } from "@pagewise/logger";
-import { closeDb, type Db, DocumentChangeListener, DocumentRepository, PgDocumentProgress, createPool, closePool } from "@pagewise/db";
+import { closeDb, type Db, DocumentChangeListener, DocumentRepository } from "@pagewise/db";
+import { closePool, createPool, PgDocumentProgress } from "@pagewise/db/progress";
 import { connectRedis, DocumentQueue } from "@pagewise/queue";
 import { createObjectStore } from "@pagewise/storage";
 import { createApp } from "@pagewise/web/app";
@@ -92,6 +93,18 @@ describe("document change notifications (PostgreSQL LISTEN/NOTIFY) and the statu
     const again = nextChange(listener, id); // the same page again: pagesDone stays, the row is still written
     await worker.recordPage(id, page(id, 4));
     await again;
+  });
+
+  it("has emitted every change committed before caughtUp() once it resolves (notifications come in commit order)", async () => {
+    const id = await upload();
+    const heard: string[] = [];
+    const unsubscribe = listener.subscribe(id.toUpperCase(), () => heard.push("change")); // ids are matched lower case
+    await worker.claim(id, "ppocr-det");
+    await worker.setPageCount(id, 2);
+    await listener.caughtUp();
+    unsubscribe();
+    expect(heard).toEqual(["change", "change"]);
+    expect(listener.watchedDocuments).toBe(0);
   });
 
   it("serves the new state of a document as soon as another process's write is notified", async () => {

@@ -1,15 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { closeDb, DocumentRepository, type Db } from "@pagewise/db";
+import { PgDocumentProgress } from "@pagewise/db/progress";
 import { testDb } from "../support/services";
 
 describe("DocumentRepository status rules (real PostgreSQL)", () => {
   let db: Db;
   let documents: DocumentRepository;
+  /** The worker's transitions (as the worker process has them), on the same pool. */
+  let worker: PgDocumentProgress;
   const ids: string[] = [];
 
   beforeAll(() => {
     db = testDb();
     documents = new DocumentRepository(db);
+    worker = new PgDocumentProgress(db.pool);
   });
   afterAll(async () => {
     await db.document.deleteMany({ where: { id: { in: ids } } });
@@ -26,20 +30,20 @@ describe("DocumentRepository status rules (real PostgreSQL)", () => {
 
   it("claims a queued document once per attempt and records who detects", async () => {
     const id = await newDocument();
-    const claimed = await documents.claim(id, "ppocr-det");
+    const claimed = await worker.claim(id, "ppocr-det");
     expect(claimed).toMatchObject({ status: "processing", detector: "ppocr-det", attempts: 1 });
     expect(claimed?.startedAt).toBeInstanceOf(Date);
-    const again = await documents.claim(id, "ppocr-det");
+    const again = await worker.claim(id, "ppocr-det");
     expect(again?.attempts).toBe(2);
     expect(again?.startedAt?.getTime()).toBe(claimed?.startedAt?.getTime());
   });
 
   it("upserts pages and never moves pagesDone backwards", async () => {
     const id = await newDocument();
-    await documents.claim(id, "ppocr-det");
-    await documents.recordPage(id, page(1));
-    await documents.recordPage(id, page(2));
-    await documents.recordPage(id, { ...page(1), detectionCount: 99 }); // a re-delivered page 1
+    await worker.claim(id, "ppocr-det");
+    await worker.recordPage(id, page(1));
+    await worker.recordPage(id, page(2));
+    await worker.recordPage(id, { ...page(1), detectionCount: 99 }); // a re-delivered page 1
     const doc = await documents.find(id);
     expect(doc?.pagesDone).toBe(2);
     expect(doc?.pages.map((p) => [p.number, p.detectionCount])).toEqual([
@@ -50,16 +54,16 @@ describe("DocumentRepository status rules (real PostgreSQL)", () => {
 
   it("does not fail or re-finish a document that already ended", async () => {
     const id = await newDocument();
-    await documents.claim(id, "ppocr-det");
-    expect(await documents.markSucceeded(id)).toBe(true);
-    expect(await documents.markFailed(id, "internal", "x")).toBe(false);
-    expect(await documents.claim(id, "ppocr-det")).toBeNull();
+    await worker.claim(id, "ppocr-det");
+    expect(await worker.markSucceeded(id)).toBe(true);
+    expect(await worker.markFailed(id, "internal", "x")).toBe(false);
+    expect(await worker.claim(id, "ppocr-det")).toBeNull();
     expect((await documents.find(id))?.status).toBe("succeeded");
   });
 
   it("keeps a failure's code and public message", async () => {
     const id = await newDocument();
-    expect(await documents.markFailed(id, "pdf_encrypted", "The PDF is protected by a password.")).toBe(true);
+    expect(await worker.markFailed(id, "pdf_encrypted", "The PDF is protected by a password.")).toBe(true);
     expect(await documents.find(id)).toMatchObject({ status: "failed", errorCode: "pdf_encrypted" });
   });
 
@@ -92,10 +96,10 @@ describe("DocumentRepository status rules (real PostgreSQL)", () => {
   // find() is SQL over pg (document-read.ts); it must return exactly what Prisma's read returns.
   it("find() returns every field of a document and its pages, with Prisma's values and types", async () => {
     const id = await newDocument({ idempotencyKey: `key-${randomUUID()}`, ocr: true });
-    await documents.claim(id, "ppocr-det");
+    await worker.claim(id, "ppocr-det");
     // Recorded out of order, one without timings: the read sorts by page number and keeps the nulls.
-    for (const p of [timedPage(3, true), timedPage(1, false), timedPage(2, true)]) await documents.recordPage(id, p);
-    await documents.markFailed(id, "timeout", "The document took too long.");
+    for (const p of [timedPage(3, true), timedPage(1, false), timedPage(2, true)]) await worker.recordPage(id, p);
+    await worker.markFailed(id, "timeout", "The document took too long.");
 
     const viaSql = await documents.find(id);
     const viaPrisma = await documents.findThroughPrisma(id);

@@ -3,6 +3,7 @@ import { Queue, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { createLogger } from "@pagewise/logger";
 import { closeDb, DocumentRepository, type Db } from "@pagewise/db";
+import { PgDocumentProgress } from "@pagewise/db/progress";
 import { bullConnection, connectRedis, DocumentQueue, HOUSEKEEPING_SCHEDULER_ID, JobName, QueueName } from "@pagewise/queue";
 import { housekeepingHandler } from "@pagewise/worker/housekeeping-handler";
 import { obliterate, randomPrefix, redisUrl, testDb } from "../support/services";
@@ -45,7 +46,7 @@ describe("housekeeping reconciles Postgres with Redis (real services)", () => {
   }
 
   const run = () =>
-    housekeepingHandler({ documents, queue, log: createLogger("hk-test", "silent"), staleMs: 60_000, keepFinishedJobsMs: 1000 })(
+    housekeepingHandler({ documents: new PgDocumentProgress(db.pool), queue, log: createLogger("hk-test", "silent"), staleMs: 60_000, keepFinishedJobsMs: 1000 })(
       {},
       undefined as never,
       undefined,

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Redis } from "ioredis";
 import { closeDb, type Db, DocumentRepository, StorageOwners } from "@pagewise/db";
-import { createPool, closePool } from "@pagewise/db/progress";
+import { createPool, closePool, PgDocumentProgress } from "@pagewise/db/progress";
 import { createLogger } from "@pagewise/logger";
 import { connectRedis, DocumentQueue } from "@pagewise/queue";
 import { createObjectStore, type ObjectStore } from "@pagewise/storage";
@@ -135,7 +135,7 @@ describe.each(["local", "s3"] as const)("orphaned storage sweep with %s storage 
     const queue = new DocumentQueue(redis, prefix);
     try {
       await housekeepingHandler({
-        documents: new DocumentRepository(db),
+        documents: new PgDocumentProgress(pool),
         queue,
         log: createLogger("hk-test", "silent"),
         staleMs: 24 * HOUR, // leave other tests' documents alone

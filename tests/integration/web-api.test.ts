@@ -7,6 +7,7 @@ import type { Redis } from "ioredis";
 import request from "supertest";
 import { createLogger } from "@pagewise/logger";
 import { closeDb, createDb, type Db, DocumentRepository } from "@pagewise/db";
+import { PgDocumentProgress } from "@pagewise/db/progress";
 import { connectRedis, DocumentQueue, QueueName, bullConnection } from "@pagewise/queue";
 import { createObjectStore, type ObjectStore } from "@pagewise/storage";
 import { createApp } from "@pagewise/web/app";
@@ -162,7 +163,7 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
   it("answers every write of the document and its pages at once, and 304 to the ETag of an unchanged one", async () => {
     const { body } = expectStatus(await upload("text-1p-pdflatex.pdf", "Versions"), 202);
     const id = body.id as string;
-    const documents = new DocumentRepository(db);
+    const documents = new PgDocumentProgress(db.pool); // the worker's transitions
     const status = () => request(app).get(`/api/documents/${id}`).expect(200);
     const first = await status();
     await request(app).get(`/api/documents/${id}`).set("If-None-Match", first.headers.etag as string).expect(304);

@@ -7,6 +7,7 @@ import type { Redis } from "ioredis";
 import request from "supertest";
 import { storageKeys, type PageResult } from "@pagewise/core";
 import { closeDb, type Db, DocumentRepository } from "@pagewise/db";
+import { PgDocumentProgress } from "@pagewise/db/progress";
 import { createLogger } from "@pagewise/logger";
 import { connectRedis, DocumentQueue } from "@pagewise/queue";
 import { createObjectStore } from "@pagewise/storage";
@@ -47,8 +48,8 @@ describe("pages that crossed a limit, in the API and the exports (real Postgres,
       limits: { maxUploadBytes: 200_000 },
       checkReady: async () => undefined,
     });
-    const documents = new DocumentRepository(db);
-    await documents.create({ id, title: "Limited", filename: "limited.pdf", sourceKey: storageKeys.source(id), sourceBytes: 1 });
+    const documents = new PgDocumentProgress(db.pool); // the worker's transitions
+    await new DocumentRepository(db).create({ id, title: "Limited", filename: "limited.pdf", sourceKey: storageKeys.source(id), sourceBytes: 1 });
     await documents.claim(id, "ppocr-det");
     await documents.setPageCount(id, 3);
     for (const [number, page] of [[1, result(1, 150 / 72)], [2, result(2, 75 / 72, { reason: "memory", dpi: 75 })]] as const) {
@@ -115,7 +116,7 @@ describe("pages that crossed a limit, in the API and the exports (real Postgres,
   });
 
   it("keeps a skipped page's row consistent: no size, scale, image or results, and a known reason", async () => {
-    const documents = new DocumentRepository(db);
+    const documents = new PgDocumentProgress(db.pool);
     const skipped = { number: 3, width: null, height: null, scale: null, detectionCount: 0, imageKey: null, jsonKey: null };
     await expect(documents.recordPage(id, { ...skipped, skippedReason: "timeout", width: 10 })).rejects.toThrow(/pages_skipped_or_complete/);
     await expect(documents.recordPage(id, { ...skipped, skippedReason: "tired" as "timeout" })).rejects.toThrow(/pages_limit_reasons/);

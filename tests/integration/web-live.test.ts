@@ -1,69 +1,72 @@
+import { once } from "node:events";
 import fs from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
-import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { createLogger } from "@pagewise/logger";
-import { closeDb, type Db, DocumentRepository } from "@pagewise/db";
-import { connectRedis, DocumentQueue, QueueName, bullConnection } from "@pagewise/queue";
+import { closeDb, type Db, DocumentChangeListener, DocumentRepository } from "@pagewise/db";
+import { closePool, createPool, PgDocumentProgress } from "@pagewise/db/progress";
+import { connectRedis, DocumentQueue } from "@pagewise/queue";
 import { createObjectStore } from "@pagewise/storage";
 import { documentSchema, progressEventSchema, statusEventSchema } from "@pagewise/web/api-schemas";
 import { createApp } from "@pagewise/web/app";
-import { QueueEventsSignals } from "@pagewise/web/live/document-signals";
 import { OpenStreams } from "@pagewise/web/live/open-streams";
-import { openSse } from "../support/sse";
-import { obliterate, randomPrefix, redisUrl, testDb } from "../support/services";
+import { openSse, type SseSession } from "../support/sse";
+import { databaseUrl, obliterate, randomPrefix, redisUrl, testDb } from "../support/services";
 
 /**
- * SSE and long-poll against real Redis (BullMQ events from another connection, as a worker would send them)
- * and real Postgres (the row the answers confirm). The "worker" here is this test: it moves the row and the job.
+ * SSE and long-poll against real Postgres: the "worker" is this test, writing the rows in SQL from a pool of its own,
+ * as the worker process does. Nothing goes through Redis: the web follows PostgreSQL's change notifications alone,
+ * and a timer while they are not heard.
  */
-describe("live progress: SSE and long-poll (real Redis, Postgres)", () => {
+describe("live progress: SSE and long-poll follow the database's change feed", () => {
   const prefix = randomPrefix("live");
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pw-live-"));
   let db: Db;
   let redis: Redis;
   let queue: DocumentQueue;
-  let producer: Queue;
-  let signals: QueueEventsSignals;
   let documents: DocumentRepository;
-  let streams: OpenStreams;
-  let server: Server;
-  let base: string;
+  const workerPool = createPool(databaseUrl(), 2);
+  const worker = new PgDocumentProgress(workerPool);
+  const servers: Server[] = [];
+  const allStreams: OpenStreams[] = [];
 
-  beforeAll(async () => {
-    db = testDb();
-    documents = new DocumentRepository(db);
-    redis = await connectRedis("producer", redisUrl());
-    queue = new DocumentQueue(redis, prefix);
-    producer = new Queue(QueueName.Documents, { connection: bullConnection("worker", redisUrl()), prefix });
-    signals = await QueueEventsSignals.open(redisUrl(), prefix);
-    streams = new OpenStreams();
+  /** A web app on its own port, following `listener`; `pollMs` is its re-read while the listener is down. */
+  async function startWeb(listener: DocumentChangeListener, pollMs: number) {
+    const streams = new OpenStreams();
+    allStreams.push(streams);
     const app = createApp({
       documents,
+      documentChanges: listener,
       queue,
       store: createObjectStore({ driver: "local", directory: path.join(tmp, "data") }),
       log: createLogger("web-test", "silent"),
       uploadDir: tmp,
       limits: { maxUploadBytes: 1_000_000 },
       checkReady: async () => undefined,
-      signals,
       streams,
-      live: { heartbeatMs: 200, pollMs: 60_000 }, // the poll timer must not be what delivers the changes below
+      live: { heartbeatMs: 200, pollMs },
     });
-    server = app.listen(0, "127.0.0.1");
-    await new Promise((r) => server.once("listening", r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const server = app.listen(0, "127.0.0.1");
+    servers.push(server);
+    await once(server, "listening");
+    return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, streams };
+  }
+
+  beforeAll(async () => {
+    db = testDb();
+    documents = new DocumentRepository(db);
+    redis = await connectRedis("producer", redisUrl());
+    queue = new DocumentQueue(redis, prefix);
   });
 
   afterAll(async () => {
-    streams.endAll();
-    await new Promise((r) => server.close(r));
-    await signals.close();
-    await producer.close();
+    for (const streams of allStreams) streams.endAll();
+    await Promise.all(servers.map((server) => new Promise((r) => server.close(r))));
+    await closePool(workerPool);
     await queue.close();
     redis.disconnect();
     await closeDb(db);
@@ -77,91 +80,158 @@ describe("live progress: SSE and long-poll (real Redis, Postgres)", () => {
     return id;
   }
   const page = (n: number, id: string) => ({ number: n, width: 10, height: 10, scale: 1, detectionCount: 0, imageKey: `documents/${id}/pages/${n}.png`, jsonKey: `documents/${id}/pages/${n}.json` });
+  const isStatus = (status: string) => (e: { event: string; data: string }) => e.event === "status" && JSON.parse(e.data).status === status;
+  const isPage = (n: number) => (e: { event: string; data: string }) => e.event === "progress" && JSON.parse(e.data).page === n;
 
-  it("sends the current state first, then progress and status from BullMQ events, confirmed against Postgres", async () => {
-    const id = await newDocument();
-    const sse = await openSse(`${base}/api/documents/${id}/events`);
-    expect(sse.response.headers.get("content-type")).toMatch(/^text\/event-stream/);
-    await sse.until((e) => e.event === "status", 5000);
-    expect(sse.events[0]).toEqual({ event: "status", data: JSON.stringify({ status: "queued" }) });
-
-    // The "worker": claim, set the page count, finish pages with progress events, succeed.
-    const job = await producer.add("process-document", { documentId: id }, { jobId: id });
-    await documents.claim(id, "test-det");
-    await documents.setPageCount(id, 2);
-    await job.updateProgress({ page: 0, of: 2 }); // wakes the stream: it re-reads the row (processing)
-    await sse.until((e) => e.event === "status" && JSON.parse(e.data).status === "processing", 5000);
-    for (const n of [1, 2]) {
-      await documents.recordPage(id, page(n, id));
-      await job.updateProgress({ page: n, of: 2 });
-      await sse.until((e) => e.event === "progress" && JSON.parse(e.data).page === n, 5000);
+  /** Runs a 3-page document as the worker would, waiting for the SSE event of each step before the next. */
+  async function runDocument(id: string, sse: SseSession) {
+    await worker.claim(id, "test-det");
+    await worker.setPageCount(id, 3);
+    await sse.until(isStatus("processing"), 5000);
+    for (const n of [1, 2, 3]) {
+      await worker.recordPage(id, page(n, id));
+      await sse.until(isPage(n), 5000);
     }
-    await documents.markSucceeded(id);
-    // A worker's job would now complete (a `completed` event); without a worker holding the lock, one more job
-    // event through the same Redis stream wakes the SSE route, which re-reads the row and sends the new status.
-    await job.updateProgress({ page: 2, of: 2 });
-    const events = await sse.until((e) => e.event === "status" && JSON.parse(e.data).status === "succeeded", 5000);
+    await worker.markSucceeded(id);
+    return sse.until(isStatus("succeeded"), 5000);
+  }
 
+  function expectEveryPage(events: { event: string; data: string }[]) {
     const progress = events.filter((e) => e.event === "progress").map((e) => progressEventSchema.parse(JSON.parse(e.data)));
-    expect(progress.map((p) => p.page)).toEqual([...progress.map((p) => p.page)].sort((a, b) => a - b)); // never backwards
-    expect(progress.at(-1)).toEqual({ page: 2, of: 2 });
+    expect(progress).toEqual([0, 1, 2, 3].map((page) => ({ page, of: 3 })));
     const statuses = events.filter((e) => e.event === "status").map((e) => statusEventSchema.parse(JSON.parse(e.data)).status);
     expect(statuses).toEqual(["queued", "processing", "succeeded"]);
-    await waitFor(() => /^: heartbeat$/m.test(sse.raw()), 5000);
+  }
 
-    // Disconnecting unsubscribes and the stream is forgotten.
-    expect(signals.watchedDocuments).toBeGreaterThan(0);
-    sse.close();
-    await waitFor(() => signals.watchedDocuments === 0 && streams.size === 0, 5000);
+  describe("while the feed is live", () => {
+    let listener: DocumentChangeListener;
+    let base: string;
+    let streams: OpenStreams;
+
+    beforeAll(async () => {
+      listener = new DocumentChangeListener(databaseUrl(), { retryMs: 50 });
+      await listener.start();
+      // The fallback timer must not be what delivers the changes below.
+      ({ base, streams } = await startWeb(listener, 60_000));
+    });
+    afterAll(() => listener.close());
+
+    it("sends the current state first, then every page and each status from the feed", async () => {
+      expect(listener.live).toBe(true);
+      const id = await newDocument();
+      const sse = await openSse(`${base}/api/documents/${id}/events`);
+      expect(sse.response.headers.get("content-type")).toMatch(/^text\/event-stream/);
+      await sse.until((e) => e.event === "status", 5000);
+      expect(sse.events[0]).toEqual({ event: "status", data: JSON.stringify({ status: "queued" }) });
+
+      expectEveryPage(await runDocument(id, sse));
+      await waitFor(() => /^: heartbeat$/m.test(sse.raw()), 5000);
+
+      // Disconnecting unsubscribes and the stream is forgotten.
+      expect(listener.watchedDocuments).toBeGreaterThan(0);
+      sse.close();
+      await waitFor(() => listener.watchedDocuments === 0 && streams.size === 0, 5000);
+    });
+
+    it("sends failures with their error", async () => {
+      const id = await newDocument();
+      await worker.markFailed(id, "pdf_corrupt", "The PDF is damaged.");
+      const sse = await openSse(`${base}/api/documents/${id}/events`);
+      const [first] = await sse.until((e) => e.event === "status", 5000);
+      expect(JSON.parse(first!.data)).toEqual({ status: "failed", error: { code: "pdf_corrupt", message: "The PDF is damaged." } });
+      sse.close();
+    });
+
+    it("sends a cancel made by this web process, which no worker announces", async () => {
+      const id = await newDocument();
+      const sse = await openSse(`${base}/api/documents/${id}/events`);
+      await sse.until(isStatus("queued"), 5000);
+      expect((await fetch(`${base}/api/documents/${id}/cancel`, { method: "POST" })).status).toBe(200);
+      await sse.until(isStatus("cancelled"), 5000);
+      sse.close();
+    });
+
+    it("answers 404 for unknown documents instead of a stream", async () => {
+      const res = await fetch(`${base}/api/documents/${randomUUID()}/events`);
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({ error: { code: "not_found" } });
+    });
+
+    it("long-polls: ?wait answers at each page and at the end, and at the deadline when nothing changes", async () => {
+      const id = await newDocument();
+      await worker.claim(id, "test-det");
+      await worker.setPageCount(id, 3);
+
+      const started = Date.now();
+      const unchanged = await fetch(`${base}/api/documents/${id}?wait=1`);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      expect(documentSchema.parse(await unchanged.json())).toMatchObject({ status: "processing", pagesDone: 0 });
+
+      for (const n of [1, 2, 3]) {
+        const pending = fetch(`${base}/api/documents/${id}?wait=30`).then((r) => r.json());
+        // Let the long-poll subscribe before the change: the request is in once the server has a watcher for it.
+        await waitFor(() => listener.watchedDocuments > 0, 5000);
+        await worker.recordPage(id, page(n, id));
+        expect(documentSchema.parse(await pending)).toMatchObject({ status: "processing", pagesDone: n });
+      }
+      const last = fetch(`${base}/api/documents/${id}?wait=30`).then((r) => r.json());
+      await waitFor(() => listener.watchedDocuments > 0, 5000);
+      await worker.markSucceeded(id);
+      expect(documentSchema.parse(await last)).toMatchObject({ status: "succeeded", pagesDone: 3 });
+
+      // `since` is the state the client has: a different one answers at once.
+      const quick = Date.now();
+      const res = await fetch(`${base}/api/documents/${id}?wait=30&since=queued:0`);
+      expect(documentSchema.parse(await res.json()).pagesDone).toBe(3);
+      expect(Date.now() - quick).toBeLessThan(5000);
+    });
+
+    it("rejects waits over 60 seconds and malformed since", async () => {
+      const id = await newDocument();
+      for (const q of ["wait=61", "wait=-1", "wait=abc", "wait=5&since=nope"]) {
+        const res = await fetch(`${base}/api/documents/${id}?${q}`);
+        expect({ q, status: res.status }).toEqual({ q, status: 400 });
+      }
+    });
   });
 
-  it("sends failures with their error", async () => {
-    const id = await newDocument();
-    await documents.markFailed(id, "pdf_corrupt", "The PDF is damaged.");
-    const sse = await openSse(`${base}/api/documents/${id}/events`);
-    const [first] = await sse.until((e) => e.event === "status", 5000);
-    expect(JSON.parse(first!.data)).toEqual({ status: "failed", error: { code: "pdf_corrupt", message: "The PDF is damaged." } });
-    sse.close();
-  });
+  describe("while the feed is down (the fallback)", () => {
+    let listener: DocumentChangeListener;
+    let base: string;
 
-  it("answers 404 for unknown documents instead of a stream", async () => {
-    const res = await fetch(`${base}/api/documents/${randomUUID()}/events`);
-    expect(res.status).toBe(404);
-    expect(await res.json()).toMatchObject({ error: { code: "not_found" } });
-  });
+    beforeAll(async () => {
+      // Reconnects only after a minute: once its connection is ended below, it stays down for the whole test.
+      listener = new DocumentChangeListener(databaseUrl(), { retryMs: 60_000 });
+      await listener.start();
+      ({ base } = await startWeb(listener, 50));
+      const down = once(listener, "live");
+      await workerPool.query("SELECT pg_terminate_backend($1)", [listener.backendPid]);
+      expect(await down).toEqual([false]);
+    });
+    afterAll(() => listener.close());
 
-  it("long-polls: ?wait answers when pagesDone changes, and at the deadline when nothing does", async () => {
-    const id = await newDocument();
-    const job = await producer.add("process-document", { documentId: id }, { jobId: id });
-    await documents.claim(id, "test-det");
-    await documents.setPageCount(id, 3);
+    it("SSE still gets every page and the final state, by re-reading the row", async () => {
+      expect(listener.live).toBe(false);
+      const id = await newDocument();
+      const sse = await openSse(`${base}/api/documents/${id}/events`);
+      await sse.until(isStatus("queued"), 5000);
+      expectEveryPage(await runDocument(id, sse));
+      sse.close();
+    });
 
-    const started = Date.now();
-    const unchanged = await fetch(`${base}/api/documents/${id}?wait=1`);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
-    expect(documentSchema.parse(await unchanged.json())).toMatchObject({ status: "processing", pagesDone: 0 });
-
-    const pending = fetch(`${base}/api/documents/${id}?wait=30`).then((r) => r.json());
-    // Let the long-poll subscribe before the change: the request is in once the server has a watcher for it.
-    await waitFor(() => signals.watchedDocuments > 0, 5000);
-    await documents.recordPage(id, page(1, id));
-    await job.updateProgress({ page: 1, of: 3 });
-    const changed = documentSchema.parse(await pending);
-    expect(changed.pagesDone).toBe(1);
-
-    // `since` is the state the client has: a different one answers at once.
-    const quick = Date.now();
-    const res = await fetch(`${base}/api/documents/${id}?wait=30&since=queued:0`);
-    expect(documentSchema.parse(await res.json()).pagesDone).toBe(1);
-    expect(Date.now() - quick).toBeLessThan(5000);
-  });
-
-  it("rejects waits over 60 seconds and malformed since", async () => {
-    const id = await newDocument();
-    for (const q of ["wait=61", "wait=-1", "wait=abc", "wait=5&since=nope"]) {
-      const res = await fetch(`${base}/api/documents/${id}?${q}`);
-      expect({ q, status: res.status }).toEqual({ q, status: 400 });
-    }
+    it("long-polls still answer at each page and at the end", async () => {
+      const id = await newDocument();
+      await worker.claim(id, "test-det");
+      await worker.setPageCount(id, 3);
+      for (const n of [1, 2, 3]) {
+        const pending = fetch(`${base}/api/documents/${id}?wait=30&since=processing:${n - 1}`).then((r) => r.json());
+        await worker.recordPage(id, page(n, id));
+        expect(documentSchema.parse(await pending)).toMatchObject({ pagesDone: n });
+      }
+      const last = fetch(`${base}/api/documents/${id}?wait=30&since=processing:3`).then((r) => r.json());
+      await worker.markSucceeded(id);
+      expect(documentSchema.parse(await last)).toMatchObject({ status: "succeeded", pagesDone: 3 });
+    });
   });
 });
 

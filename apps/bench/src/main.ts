@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run bench -- --pdf FILE [--dpi 150] [--runs N] [--workers 1] [--documents 1] [--storage s3|local] [--pin-workers] [--cpu-prof DIR] [--json]
+ * npm run bench -- --pdf FILE [--dpi 150] [--runs N] [--workers 1] [--documents 1] [--storage s3|local] [--pin-workers] [--cpu-prof DIR] [--sse-latency] [--json]
  *
  * Starts the real processes (web, N workers) against the real services (PostgreSQL, Redis, an S3 server on
  * loopback), uploads the PDF over HTTP, waits for the results, and prints one JSON line of measurements.
@@ -18,6 +18,7 @@ import { bullConnection, QueueName } from "@pagewise/queue";
 import { uploadPdf, uploadRate } from "./http";
 import { freePort, repoRoot, startCommand, startNode, type Proc } from "./processes";
 import { PeakRss } from "./rss";
+import { SseLatency } from "./sse-latency";
 import { dropDatabase, processEnv, startS3, storageEnv } from "./stack";
 import { median, percentile, round } from "./stats";
 
@@ -35,6 +36,8 @@ const { values } = parseArgs({
     json: { type: "boolean", default: false },
     "cpu-prof": { type: "string" },
     "pin-workers": { type: "boolean", default: false },
+    /** Also time each page from its commit to an SSE client (sse-latency.ts): sseP50Ms, sseP95Ms, sseMaxMs. */
+    "sse-latency": { type: "boolean", default: false },
   },
 });
 if (!values.pdf) {
@@ -128,6 +131,9 @@ async function main(): Promise<void> {
       const workerRss = new PeakRss(workers.map((w) => w.child.pid as number)).start();
       const t0 = performance.now();
       const ids = await Promise.all(Array.from({ length: documentsPerRun }, () => uploadPdf(base, pdf)));
+      const sse = values["sse-latency"] ? new SseLatency(databaseUrl) : undefined;
+      await sse?.start();
+      for (const id of ids) sse?.watch(base, id);
       const finished = Promise.all(
         ids.map(async (id) => {
           const job = await queue.getJob(id);
@@ -139,7 +145,8 @@ async function main(): Promise<void> {
       await finished;
       const seconds = (performance.now() - t0) / 1000;
       const stages = await stageMedians(ids);
-      results.push({ ids, seconds, pages: stages.pages, stages, latencies, workerPeak: workerRss.stop() });
+      const sseLatencies = (await sse?.latencies()) ?? { total: [], web: [] };
+      results.push({ ids, seconds, pages: stages.pages, stages, latencies, sseLatencies, workerPeak: workerRss.stop() });
     }
 
     // The same status GETs with the workers idle: what the busy workers add to the latency.
@@ -154,6 +161,8 @@ async function main(): Promise<void> {
     const byRate = [...results].sort((a, b) => a.pages / a.seconds - b.pages / b.seconds);
     const best = byRate[Math.floor((byRate.length - 1) / 2)] as (typeof results)[number];
     const all = results.flatMap((r) => r.latencies);
+    const sseAll = results.flatMap((r) => r.sseLatencies.total);
+    const sseWeb = results.flatMap((r) => r.sseLatencies.web);
     const mb = (bytes: number) => round(bytes / 2 ** 20, 0);
     const line = {
       pdf: path.basename(pdf),
@@ -179,6 +188,17 @@ async function main(): Promise<void> {
       statusIdleP50Ms: round(median(idleLatencies), 2),
       statusIdleP99Ms: round(percentile(idleLatencies, 99), 2),
       uploadsPerSecond: round(uploadsPerSecond, 1),
+      ...(values["sse-latency"]
+        ? {
+            ssePages: sseAll.length,
+            sseP50Ms: round(median(sseAll), 1),
+            sseP95Ms: round(percentile(sseAll, 95), 1),
+            sseMaxMs: round(Math.max(...sseAll), 1),
+            sseWebP50Ms: round(median(sseWeb), 1),
+            sseWebP95Ms: round(percentile(sseWeb, 95), 1),
+            sseWebMaxMs: round(Math.max(...sseWeb), 1),
+          }
+        : {}),
       cpus: os.cpus().length,
       node: process.version,
     };

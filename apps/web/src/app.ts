@@ -25,7 +25,8 @@ export function createApp(webDeps: WebDeps): express.Express {
     maxAgeMs: statusBodyMaxAgeMs(webDeps.signedUrlTtlSeconds),
     changes: webDeps.documentChanges,
   });
-  const deps: AppDeps = { ...webDeps, statusBodies };
+  // The web's writes resolve once the change feed has emitted them: what follows the feed shows them at once.
+  const deps: AppDeps = { ...webDeps, documents: webDeps.documents.followedBy(webDeps.documentChanges), statusBodies };
   const app = express();
   const security = deps.security ?? {};
   app.disable("x-powered-by");

@@ -1,9 +1,8 @@
-import type { DocumentChangeFeed, DocumentRepository, UploadRepository } from "@pagewise/db";
+import type { DocumentChangeSubscriptions, DocumentRepository, UploadRepository } from "@pagewise/db";
 import type { Logger } from "@pagewise/logger";
 import type { DocumentQueue } from "@pagewise/queue";
 import type { ObjectStore } from "@pagewise/storage";
 import type { Registry } from "prom-client";
-import type { DocumentSignals } from "./live/document-signals";
 import type { OpenStreams } from "./live/open-streams";
 import type { StatusBodies } from "./live/status-bodies";
 
@@ -21,11 +20,13 @@ export interface WebDeps {
   checkReady: () => Promise<void>;
   limits: { maxUploadBytes: number };
   uploadDir: string;
-  /** Live signals from the workers (BullMQ QueueEvents); without them SSE and long-polls re-read on a timer only. */
-  signals?: DocumentSignals;
-  /** PostgreSQL's notifications of document changes; with them a poll of an unchanged document reads nothing. */
-  documentChanges?: DocumentChangeFeed;
-  /** Timers of SSE streams and long-polls (tests shorten them). */
+  /**
+   * The one change feed: PostgreSQL's notifications of document changes (DocumentChangeListener). Status answers,
+   * SSE streams and long-polls follow it; without it (or while it is down) answers are checked against the row and
+   * streams re-read on a timer (`live.pollMs`).
+   */
+  documentChanges?: DocumentChangeSubscriptions;
+  /** Timers of SSE streams and long-polls: heartbeat, and the re-read while the change feed is down (tests). */
   live?: { heartbeatMs?: number; pollMs?: number };
   /** Open SSE streams, ended at shutdown. */
   streams?: OpenStreams;

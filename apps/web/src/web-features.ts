@@ -4,11 +4,10 @@ import type { Logger } from "@pagewise/logger";
 import type { DocumentQueue } from "@pagewise/queue";
 import type { Redis } from "ioredis";
 import type { WebDeps } from "./deps";
-import { QueueEventsSignals } from "./live/document-signals";
 import { OpenStreams } from "./live/open-streams";
 import { createMetricsRegistry } from "./observability/metrics";
 
-export type WebFeatures = Pick<WebDeps, "signals" | "streams" | "metrics" | "security" | "documentChanges">;
+export type WebFeatures = Pick<WebDeps, "streams" | "metrics" | "security" | "documentChanges">;
 
 /** The admin dashboard needs both variables; one alone leaves it off (and says so). */
 export function adminCredentials(env: Pick<WebEnv, "ADMIN_USER" | "ADMIN_PASSWORD">, log?: Logger) {
@@ -18,18 +17,18 @@ export function adminCredentials(env: Pick<WebEnv, "ADMIN_USER" | "ADMIN_PASSWOR
 }
 
 /**
- * Live events (one shared BullMQ QueueEvents), metrics, API key, CORS and the admin dashboard, built from the
- * environment for main.ts. `close()` releases the QueueEvents connection; SSE streams end on SIGTERM/SIGINT so
- * the server's graceful close does not wait for them.
+ * The change feed (one LISTEN connection to PostgreSQL, which status answers, SSE streams and long-polls follow),
+ * metrics, API key, CORS and the admin dashboard, built from the environment for main.ts. `close()` ends the LISTEN
+ * connection; SSE streams end on SIGTERM/SIGINT so the server's graceful close does not wait for them.
  */
 export async function openWebFeatures(
   env: WebEnv,
   parts: { db: Db; redis: Redis; queue: DocumentQueue; log: Logger },
 ): Promise<{ features: WebFeatures; close: () => Promise<void> }> {
-  const signals = await QueueEventsSignals.open(env.REDIS_URL, env.QUEUE_PREFIX, env.REDIS_TLS_REJECT_UNAUTHORIZED);
   const documentChanges = new DocumentChangeListener(env.DATABASE_URL, {
     tls: { rejectUnauthorized: env.DATABASE_SSL_REJECT_UNAUTHORIZED },
-    onError: (error) => parts.log.warn({ err: error }, "document change notifications lost; status answers are checked against the row until they are back"),
+    onError: (error) =>
+      parts.log.warn({ err: error }, "document change notifications lost; status answers are checked against the row and streams re-read it on a timer until they are back"),
   });
   await documentChanges.start();
   const streams = new OpenStreams();
@@ -43,7 +42,6 @@ export async function openWebFeatures(
     prefix: env.QUEUE_PREFIX,
   });
   const features: WebFeatures = {
-    signals,
     documentChanges,
     streams,
     metrics,
@@ -55,7 +53,6 @@ export async function openWebFeatures(
       process.off("SIGTERM", endStreams);
       process.off("SIGINT", endStreams);
       streams.endAll();
-      await signals.close();
       await documentChanges.close();
     },
   };

@@ -1,31 +1,70 @@
 import type { Job } from "bullmq";
-import { failureMessages } from "@pagewise/core";
+import { failureMessages, type FailureCode } from "@pagewise/core";
 import type { DocumentProgress } from "@pagewise/db/progress";
 import type { Logger } from "@pagewise/logger";
-import { JobName } from "@pagewise/queue";
+import { isJobName, JobName, type JobPayload, parseJobPayload } from "@pagewise/queue";
+import { DetectorUnavailable } from "./compute/errors";
 
-/**
- * The code of a document whose job failed after its last attempt: a detector that could not load says so
- * (`detector_unavailable`: the cause is the worker's model, not the document), a job that stalled too often is
- * `stalled`, anything else `internal`.
- */
-export function finalFailureCode(error: Error): "detector_unavailable" | "stalled" | "internal" {
-  if (error.name === "DetectorUnavailable") return "detector_unavailable";
-  return /stalled/i.test(error.message) ? "stalled" : "internal";
+/** A job that stalled (its worker stopped renewing its lock) more often than `WORKER_MAX_STALLED_COUNT` allows. */
+export class JobStalled extends Error {
+  override name = "JobStalled";
 }
 
 /**
- * A job that ended failed for good (attempts used up, stalled too often, unrecoverable) must leave its document
- * failed, even when the processor never ran: stalls are detected by whichever worker notices. Permanent failures
- * were already marked with their own code; markFailed leaves finished documents alone.
+ * BullMQ fails a job that stalled too often with this reason (moveStalledJobsToWait.lua) and no error class or
+ * code: `typedFailure` is the one place that turns it into a type, compared whole, not searched for a word.
  */
-export function recordFinalFailure(documents: DocumentProgress, log: Logger, job: Job | undefined, error: Error): void {
-  if (!job || job.name !== JobName.ProcessDocument) return;
-  void (async () => {
+export const BULLMQ_STALLED_REASON = "job stalled more than allowable limit";
+
+/** The error as a type this module knows: BullMQ's untyped stall reason becomes `JobStalled`, the rest is kept. */
+export function typedFailure(error: Error): Error {
+  return error.message === BULLMQ_STALLED_REASON && !(error instanceof JobStalled) ? new JobStalled(error.message) : error;
+}
+
+export type FinalFailureCode = Extract<FailureCode, "detector_unavailable" | "stalled" | "internal">;
+
+/** Error classes with a code of their own; anything else is `internal`. */
+const codesByErrorClass: ReadonlyArray<readonly [abstract new (...args: never[]) => Error, FinalFailureCode]> = [
+  [DetectorUnavailable, "detector_unavailable"], // the cause is the worker's model, not the document
+  [JobStalled, "stalled"],
+];
+
+/** The code of a job that failed after its last attempt, by the error's class. */
+export function finalFailureCode(error: Error): FinalFailureCode {
+  const typed = typedFailure(error);
+  return codesByErrorClass.find(([type]) => typed instanceof type)?.[1] ?? "internal";
+}
+
+/** What each job type does when its job failed for good; a job name without an entry is a compile error. */
+export type FinalFailureActions = {
+  [N in JobName]: (payload: JobPayload<N>, code: FinalFailureCode, error: Error) => Promise<void>;
+};
+
+export function finalFailureActions(documents: DocumentProgress, log: Logger): FinalFailureActions {
+  return {
+    // Permanent failures were already marked with their own code; markFailed leaves finished documents alone.
+    [JobName.ProcessDocument]: async ({ documentId }, code, error) => {
+      if (await documents.markFailed(documentId, code, failureMessages[code]))
+        log.error({ documentId, code, err: error }, "document failed after its last attempt");
+    },
+    // Nothing to mark: the scheduler runs it again at its next interval.
+    [JobName.Housekeeping]: async (_payload, code, error) => {
+      log.error({ code, err: error }, "housekeeping failed after its last attempt; its next scheduled run tries again");
+    },
+  };
+}
+
+/**
+ * A job that ended failed for good (attempts used up, stalled too often, unrecoverable) runs its job type's final
+ * action, even when the processor never ran: stalls are detected by whichever worker notices.
+ */
+export function recordFinalFailure(actions: FinalFailureActions, log: Logger, job: Job | undefined, error: Error): Promise<void> {
+  if (!job || !isJobName(job.name)) return Promise.resolve();
+  const name = job.name;
+  return (async () => {
     if ((await job.getState()) !== "failed") return; // a retry is scheduled
-    const code = finalFailureCode(error);
-    const documentId = (job.data as { documentId: string }).documentId;
-    if (await documents.markFailed(documentId, code, failureMessages[code]))
-      log.error({ documentId, code, err: error }, "document failed after its last attempt");
-  })().catch((e) => log.error({ err: e }, "could not record a failed job"));
+    const payload = parseJobPayload(name, job.data);
+    const action = actions[name] as (payload: JobPayload<JobName>, code: FinalFailureCode, error: Error) => Promise<void>;
+    await action(payload, finalFailureCode(error), error);
+  })().catch((e: unknown) => log.error({ err: e, job: name }, "could not record a failed job"));
 }

@@ -8,7 +8,7 @@ import { bullConnection, connectRedis, DocumentQueue, JobName, QueueName } from 
 import { createObjectStore } from "@pagewise/storage";
 import { ComputePool } from "./compute/compute-pool";
 import { processDocumentHandler } from "./document-handler";
-import { recordFinalFailure } from "./final-failure";
+import { finalFailureActions, recordFinalFailure } from "./final-failure";
 import { dispatcher, type JobHandlers } from "./handlers";
 import { housekeepingHandler } from "./housekeeping-handler";
 import { ORPHAN_SWEEP_BATCH, redisSweepCursor } from "./sweep-cursor";
@@ -98,7 +98,8 @@ async function main(): Promise<void> {
       stalledInterval: env.WORKER_STALLED_INTERVAL_MS,
       maxStalledCount: env.WORKER_MAX_STALLED_COUNT,
     });
-    worker.on("failed", (job, error) => recordFinalFailure(documents, log, job, error));
+    const onFinalFailure = finalFailureActions(documents, log);
+    worker.on("failed", (job, error) => void recordFinalFailure(onFinalFailure, log, job, error));
     worker.on("error", (error) => log.error({ err: error }, "worker error"));
     await worker.waitUntilReady();
     await queue.scheduleHousekeeping(env.HOUSEKEEPING_INTERVAL_SECONDS * 1000);

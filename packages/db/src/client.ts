@@ -5,26 +5,19 @@ import type { PgTlsOptions } from "./connection";
 import { closePool, createPool } from "./pool";
 import { PrismaClient } from "./generated/prisma/client";
 
-export type Db = PrismaClient;
-
-const pools = new WeakMap<Db, pg.Pool>();
+/** Prisma's client and the `pg` pool under it, on which the hot reads run in SQL (document-read.ts). */
+export type Db = PrismaClient & { readonly pool: pg.Pool };
 
 /**
  * Prisma 7 talks to Postgres through the `pg` driver adapter, over a pool made here (and ended by `$disconnect()`),
- * so that the one hot read that Prisma makes expensive can use the same connections (see document-read.ts).
+ * so that the reads Prisma makes expensive can use the same connections (see document-read.ts).
  * `sslmode` in the URL has libpq's meaning and DATABASE_SSL_REJECT_UNAUTHORIZED=false turns certificate checks off
  * (see pgConnectionString).
  */
 export function createDb(databaseUrl: string, poolSize = 5, tls?: PgTlsOptions): Db {
   const pool = createPool(databaseUrl, poolSize, tls);
-  const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
-  pools.set(db, pool);
-  return db;
-}
-
-/** The pg pool under a client made by createDb; undefined for anything else (a transaction's client). */
-export function poolOf(db: Db): pg.Pool | undefined {
-  return pools.get(db);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  return Object.defineProperty(prisma, "pool", { value: pool, enumerable: false }) as Db;
 }
 
 /**
@@ -33,6 +26,5 @@ export function poolOf(db: Db): pg.Pool | undefined {
  */
 export async function closeDb(db: Db): Promise<void> {
   await db.$disconnect();
-  const pool = pools.get(db);
-  if (pool) await closePool(pool);
+  await closePool(db.pool);
 }

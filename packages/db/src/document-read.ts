@@ -1,21 +1,13 @@
 import type pg from "pg";
-import type { Document, DocumentWithPages, Page } from "./document-types";
+import { documentColumns, pageColumns, type Document, type DocumentStatus, type DocumentWithPages, type Page } from "./document-row";
 
 /*
- * The status read (a document and its pages) in SQL over pg, bypassing Prisma's query interpreter.
- * It is the API's hottest query: clients poll it while their document is processed, and Prisma's findUnique with
- * `include: pages` costs several times the CPU and garbage of these two queries (docs/benchmarks.md).
- * The columns are aliased to the Prisma model's field names and pg's default parsers give the same JS types
- * (timestamptz -> Date, float8 -> number, int4 -> number); a test compares the result with Prisma's, field by field,
- * so a column added to the schema and not here fails it.
+ * The reads both processes make often, in SQL over pg, bypassing Prisma's query interpreter (the worker loads no
+ * Prisma client at all). The status read is the API's hottest query: clients poll it while their document is
+ * processed; Prisma's findUnique with `include: pages` costs several times the CPU and garbage of these queries
+ * (docs/benchmarks.md). They return the model types of document-row.ts; a test also compares them with Prisma's
+ * reads, field by field.
  */
-/** The documents table's columns under the Prisma model's field names (also what document-progress.ts returns). */
-export const documentColumns = `id, title, filename, status, source_key AS "sourceKey", source_bytes AS "sourceBytes",
-  page_count AS "pageCount", pages_done AS "pagesDone", error_code AS "errorCode", error_message AS "errorMessage",
-  detector, ocr, attempts, idempotency_key AS "idempotencyKey",
-  idempotency_fingerprint AS "idempotencyFingerprint", created_at AS "createdAt", started_at AS "startedAt",
-  finished_at AS "finishedAt", updated_at AS "updatedAt"`;
-
 const documentSql = `SELECT ${documentColumns} FROM documents WHERE id = $1`;
 
 /*
@@ -25,11 +17,9 @@ const documentSql = `SELECT ${documentColumns} FROM documents WHERE id = $1`;
  */
 const versionedDocumentSql = `SELECT ${documentColumns}, xmin::text AS "rowVersion" FROM documents WHERE id = $1`;
 
-const pagesSql = `SELECT document_id AS "documentId", number, width, height, scale, detection_count AS "detectionCount",
-  image_key AS "imageKey", json_key AS "jsonKey", render_ms AS "renderMs", inference_ms AS "inferenceMs",
-  annotate_ms AS "annotateMs", upload_ms AS "uploadMs", degraded_reason AS "degradedReason",
-  skipped_reason AS "skippedReason", created_at AS "createdAt"
-  FROM pages WHERE document_id = $1 ORDER BY number`;
+const pagesSql = `SELECT ${pageColumns} FROM pages WHERE document_id = $1 ORDER BY number`;
+
+const unfinished = `('queued', 'processing')`;
 
 /** A document row and a version of it that changes with every write to the document or its pages. */
 export interface VersionedDocument {
@@ -39,9 +29,9 @@ export interface VersionedDocument {
 
 /** The document with its pages in page order, or null. Both queries run at once, on two pooled connections. */
 export async function readDocumentWithPages(pool: pg.Pool, id: string): Promise<DocumentWithPages | null> {
-  const [documents, pages] = await Promise.all([pool.query(documentSql, [id]), pool.query(pagesSql, [id])]);
-  const document = documents.rows[0] as Omit<DocumentWithPages, "pages"> | undefined;
-  return document ? { ...document, pages: pages.rows as DocumentWithPages["pages"] } : null;
+  const [documents, pages] = await Promise.all([pool.query<Document>(documentSql, [id]), pool.query<Page>(pagesSql, [id])]);
+  const document = documents.rows[0];
+  return document ? { ...document, pages: pages.rows } : null;
 }
 
 /** The document row alone (one indexed read) with its version, or null. */
@@ -56,4 +46,18 @@ export async function readVersionedDocument(pool: pg.Pool, id: string): Promise<
 /** A document's pages in page order. */
 export async function readPages(pool: pg.Pool, id: string): Promise<Page[]> {
   return (await pool.query<Page>(pagesSql, [id])).rows;
+}
+
+export async function readStatus(pool: pg.Pool, id: string): Promise<DocumentStatus | undefined> {
+  const { rows } = await pool.query<{ status: DocumentStatus }>("SELECT status FROM documents WHERE id = $1", [id]);
+  return rows[0]?.status;
+}
+
+/** Unfinished documents not touched for `olderThanMs`: candidates for re-queueing when their job vanished. */
+export async function readUnfinishedOlderThan(pool: pg.Pool, olderThanMs: number, limit: number): Promise<Pick<Document, "id" | "status">[]> {
+  const { rows } = await pool.query<Pick<Document, "id" | "status">>(
+    `SELECT id, status FROM documents WHERE status IN ${unfinished} AND updated_at < $1 ORDER BY updated_at LIMIT $2`,
+    [new Date(Date.now() - olderThanMs), limit],
+  );
+  return rows;
 }

@@ -1,62 +1,60 @@
-import { poolOf, type Db } from "./client";
-import type pg from "pg";
-import { PgDocumentProgress, type DocumentProgress } from "./document-progress";
-import { readPages, readVersionedDocument, type VersionedDocument } from "./document-read";
-import { DocumentStatus, type Document, type DocumentWithPages, type NewDocument, type Page, type PageRecord } from "./document-types";
+import type { Db } from "./client";
+import { readDocumentWithPages, readPages, readStatus, readVersionedDocument, type VersionedDocument } from "./document-read";
+import type { Document, DocumentStatus, DocumentWithPages, NewDocument, Page } from "./document-row";
+import { webTransitions } from "./web-transitions";
 
-export { DocumentStatus, terminalStatuses } from "./document-types";
-export type { Document, DocumentWithPages, NewDocument, Page, PageRecord } from "./document-types";
+export { DocumentStatus, terminalStatuses } from "./document-row";
+export type { Document, DocumentWithPages, NewDocument, Page, PageRecord } from "./document-row";
 export type { VersionedDocument } from "./document-read";
-
-const noPool = () => new Error("this DocumentRepository has no pg pool (a transaction's client): use one made by createDb");
 
 export type CancelResult = "cancelled" | "already_cancelled" | "finished" | "not_found";
 
 /**
- * The web's view of documents, on Prisma. The worker's transitions (claim, pages, the end states, housekeeping's
- * scan, the status read) are PgDocumentProgress's, in SQL over the same pool; the methods of the same names here
- * delegate to it, so each status rule is written once.
+ * The web's documents (`@pagewise/db`): the reads (the hot ones in SQL over the client's pool, the rest on Prisma)
+ * and the web's transitions (web-transitions.ts). The worker's transitions are not here: the web never claims,
+ * records a page or finishes a document.
  */
-export class DocumentRepository implements DocumentProgress {
-  private readonly pool: pg.Pool | undefined;
-  private readonly sql: PgDocumentProgress | undefined;
+export class DocumentRepository {
+  /**
+   * `changes`: the process's change feed. Each write here then resolves only once the feed has emitted it, so what
+   * follows the feed (the status answers kept, SSE streams, long-polls) shows this process's own writes at once.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly changes?: { caughtUp(): Promise<void> },
+  ) {}
 
-  constructor(private readonly db: Db) {
-    this.pool = poolOf(db);
-    this.sql = this.pool && new PgDocumentProgress(this.pool);
+  /** The same repository, its writes followed by the feed's catching up (see the constructor). */
+  followedBy(changes: { caughtUp(): Promise<void> } | undefined): DocumentRepository {
+    return changes ? new DocumentRepository(this.db, changes) : this;
   }
 
-  /** The SQL half; a repository on a transaction's client has none (it only creates documents). */
-  private get progress(): PgDocumentProgress {
-    if (!this.sql) throw noPool();
-    return this.sql;
+  private async written<T>(result: T): Promise<T> {
+    await this.changes?.caughtUp();
+    return result;
   }
 
-  private get sqlPool(): pg.Pool {
-    if (!this.pool) throw noPool();
-    return this.pool;
-  }
-
+  /** → queued. An INSERT: no one can have kept or be watching a document that did not exist, so nothing to wait for. */
   create(input: NewDocument): Promise<Document> {
-    return this.db.document.create({ data: { ...input, status: DocumentStatus.queued } });
+    return webTransitions.create(this.db, input);
   }
 
-  /** The document and its pages (in order). In SQL over the client's pool where it has one (document-read.ts). */
+  /** The document and its pages (in order), in SQL (document-read.ts). */
   find(id: string): Promise<DocumentWithPages | null> {
-    return this.sql ? this.sql.find(id) : this.findThroughPrisma(id);
+    return readDocumentWithPages(this.db.pool, id);
   }
 
   /** The document row alone and its version, which changes with every write to the document or its pages (SQL). */
   findVersioned(id: string): Promise<VersionedDocument | null> {
-    return readVersionedDocument(this.sqlPool, id);
+    return readVersionedDocument(this.db.pool, id);
   }
 
   /** A document's pages in page order (SQL). */
   pagesOf(documentId: string): Promise<Page[]> {
-    return readPages(this.sqlPool, documentId);
+    return readPages(this.db.pool, documentId);
   }
 
-  /** The same read through Prisma: inside a transaction, and as the reference the SQL read is tested against. */
+  /** The same read through Prisma: the reference the SQL read is tested against. */
   findThroughPrisma(id: string): Promise<DocumentWithPages | null> {
     return this.db.document.findUnique({ where: { id }, include: { pages: { orderBy: { number: "asc" } } } });
   }
@@ -66,7 +64,7 @@ export class DocumentRepository implements DocumentProgress {
   }
 
   statusOf(id: string): Promise<DocumentStatus | undefined> {
-    return this.progress.statusOf(id);
+    return readStatus(this.db.pool, id);
   }
 
   findPage(documentId: string, number: number): Promise<Page | null> {
@@ -89,51 +87,24 @@ export class DocumentRepository implements DocumentProgress {
     });
   }
 
-  claim(id: string, detector: string): Promise<Document | null> {
-    return this.progress.claim(id, detector);
-  }
-
-  setPageCount(id: string, pageCount: number): Promise<void> {
-    return this.progress.setPageCount(id, pageCount);
-  }
-
-  recordPage(documentId: string, page: PageRecord): Promise<void> {
-    return this.progress.recordPage(documentId, page);
-  }
-
-  markSucceeded(id: string): Promise<boolean> {
-    return this.progress.markSucceeded(id);
-  }
-
-  markFailed(id: string, code: string, message: string): Promise<boolean> {
-    return this.progress.markFailed(id, code, message);
-  }
-
   /**
    * Cancels a queued or processing document. A processing one stops within one page: the worker reads the status
    * between pages. Pages done so far are kept.
    */
   async cancel(id: string): Promise<CancelResult> {
-    const r = await this.db.document.updateMany({
-      where: { id, status: { in: [DocumentStatus.queued, DocumentStatus.processing] } },
-      data: { status: DocumentStatus.cancelled, finishedAt: new Date() },
-    });
-    if (r.count === 1) return "cancelled";
+    if (await webTransitions.cancel(this.db, id)) return this.written("cancelled");
     const status = await this.statusOf(id);
     if (status === undefined) return "not_found";
-    return status === DocumentStatus.cancelled ? "already_cancelled" : "finished";
+    return status === "cancelled" ? "already_cancelled" : "finished";
   }
 
   /** failed|cancelled → queued, keeping the pages done (the job resumes after them). */
   async requeue(id: string): Promise<boolean> {
-    const r = await this.db.document.updateMany({
-      where: { id, status: { in: [DocumentStatus.failed, DocumentStatus.cancelled] } },
-      data: { status: DocumentStatus.queued, errorCode: null, errorMessage: null, finishedAt: null },
-    });
-    return r.count === 1;
+    return this.written(await webTransitions.requeue(this.db, id));
   }
 
-  unfinishedOlderThan(olderThanMs: number, limit: number): Promise<Pick<Document, "id" | "status">[]> {
-    return this.progress.unfinishedOlderThan(olderThanMs, limit);
+  /** queued → failed `enqueue_failed` with `message`: its job could not be enqueued. */
+  async failEnqueue(id: string, message: string): Promise<boolean> {
+    return this.written(await webTransitions.failEnqueue(this.db, id, message));
   }
 }

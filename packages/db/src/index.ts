@@ -1,10 +1,13 @@
+/**
+ * The web's entry point: Prisma's client, the web's documents (DocumentRepository: reads and webTransitions), the
+ * change feed. The worker's is `@pagewise/db/progress` (workerTransitions, no Prisma client).
+ */
 export { closeDb, createDb } from "./client";
 export { pgConnectionString, tlsOptionsFromEnv } from "./connection";
 export type { PgTlsOptions } from "./connection";
 export type { Db } from "./client";
 export { DocumentRepository, DocumentStatus, terminalStatuses } from "./documents";
-export { PgDocumentProgress } from "./document-progress";
-export type { DocumentProgress } from "./document-progress";
+export { webTransitions } from "./web-transitions";
 export { createPool, closePool } from "./pool";
 export type { Document, Page, DocumentWithPages, NewDocument, PageRecord, CancelResult, VersionedDocument } from "./documents";
 export { migrate, defaultMigrationsDir } from "./migrate";
@@ -16,4 +19,4 @@ export { UploadRepository } from "./uploads";
 export { StorageOwners } from "./storage-owners";
 export type { Upload, NewUpload } from "./uploads";
 export { DocumentChangeListener, DOCUMENT_CHANGES_CHANNEL } from "./document-changes";
-export type { DocumentChangeFeed, DocumentChangeListenerOptions } from "./document-changes";
+export type { DocumentChangeFeed, DocumentChangeListenerOptions, DocumentChangeSubscriptions } from "./document-changes";

@@ -1,11 +1,11 @@
 /**
- * The worker's entry point to the database: the document progress writes in SQL, the pool and the migrations, and
- * nothing that loads Prisma's client (types only). The web's entry point is the package's index.
+ * The worker's entry point to the database: its documents (the SQL reads and the worker's transitions), the pool and
+ * the migrations, and nothing that loads Prisma's client (types only). The web's entry point is the package's index.
  */
-export { PgDocumentProgress } from "./document-progress";
+export { PgDocumentProgress } from "./worker-documents";
+export type { DocumentProgress } from "./worker-documents";
 export { StorageOwners } from "./storage-owners";
-export type { DocumentProgress } from "./document-progress";
 export { createPool, closePool } from "./pool";
 export { prepareDatabase } from "./prepare";
-export { DocumentStatus, terminalStatuses } from "./document-types";
-export type { Document, Page, DocumentWithPages, PageRecord } from "./document-types";
+export { DocumentStatus, terminalStatuses } from "./document-row";
+export type { Document, Page, DocumentWithPages, PageRecord } from "./document-row";

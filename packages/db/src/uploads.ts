@@ -1,5 +1,5 @@
 import type { Db } from "./client";
-import type { Upload } from "./generated/prisma/client";
+import type { Prisma, Upload } from "./generated/prisma/client";
 
 export type { Upload };
 
@@ -28,10 +28,10 @@ export class UploadRepository {
    * Creates the document and links the upload to it in one transaction. Returns null when another request
    * consumed the upload first (the caller answers with that request's document).
    */
-  async consume(uploadId: string, createDocument: (tx: Db) => Promise<{ id: string }>): Promise<string | null> {
+  async consume(uploadId: string, createDocument: (tx: Prisma.TransactionClient) => Promise<{ id: string }>): Promise<string | null> {
     try {
       return await this.db.$transaction(async (tx) => {
-        const doc = await createDocument(tx as unknown as Db);
+        const doc = await createDocument(tx);
         const linked = await tx.upload.updateMany({ where: { id: uploadId, documentId: null }, data: { documentId: doc.id } });
         if (linked.count !== 1) throw new AlreadyConsumed();
         return doc.id;

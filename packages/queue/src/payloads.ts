@@ -1,15 +1,21 @@
 import { z } from "zod";
 import { JobName } from "./names";
 
-/** Payloads carry ids, never data: the PDF lives in storage, the state in Postgres. */
+/**
+ * Payloads carry ids, never data: the PDF lives in storage, the state in Postgres.
+ * Unknown fields are stripped, not refused (zod's default): during a rolling deploy a web process one release ahead
+ * may add a field that an older worker does not know yet, and its jobs must still run there. A field is only ever
+ * added; removing or retyping one needs a release that accepts both shapes first
+ * (tests/unit/fixtures/job-payloads.json keeps what earlier releases wrote).
+ */
 export const jobPayloadSchemas = {
-  [JobName.ProcessDocument]: z.object({ documentId: z.uuid() }).strict(),
-  [JobName.Housekeeping]: z.object({}).strict(),
+  [JobName.ProcessDocument]: z.object({ documentId: z.uuid() }),
+  [JobName.Housekeeping]: z.object({}),
 } as const;
 
 export type JobPayload<N extends JobName> = z.infer<(typeof jobPayloadSchemas)[N]>;
 
-/** Parse a payload for job `name`; throws a ZodError if it does not match the contract. */
+/** Parse a payload for job `name` (unknown fields dropped); throws a ZodError if it does not match the contract. */
 export function parseJobPayload<N extends JobName>(name: N, data: unknown): JobPayload<N> {
   return jobPayloadSchemas[name].parse(data) as JobPayload<N>;
 }

@@ -1,12 +1,11 @@
 import type { Response } from "express";
-import type { DocumentRepository, DocumentWithPages } from "@pagewise/db";
-import type { DocumentSignals } from "./document-signals";
+import type { DocumentChangeSubscriptions, DocumentRepository, DocumentWithPages } from "@pagewise/db";
 import { stateTag } from "./document-state";
 import { watchDocument } from "./watch-document";
 
 export interface LongPollOptions {
   documents: DocumentRepository;
-  signals?: DocumentSignals;
+  changes?: DocumentChangeSubscriptions;
   pollMs: number;
 }
 
@@ -33,7 +32,8 @@ export function waitForChange(
       resolve(latest);
     };
     const timer = setTimeout(finish, waitMs);
-    const watch = watchDocument(options.documents, options.signals, doc.id, { pollMs: options.pollMs }, (row) => {
+    const read = () => options.documents.find(doc.id);
+    const watch = watchDocument(read, options.changes, doc.id, { pollMs: options.pollMs }, (row) => {
       latest = row;
       if (stateTag(row) !== baseline) finish();
     });

@@ -32,8 +32,9 @@ type Entry = StatusBody & { version: string; trusted: boolean };
  * - **checked**: the row is read (one indexed read) and its version compared: always correct.
  * - **trusted**: while PostgreSQL's change notifications are heard (`changes.live`), an answer whose version was
  *   read with no notification for its document arriving meanwhile is served without reading the row; the
- *   notification of the next write drops it. Writes of this process drop it at once (`forget`); a write of another
- *   process is seen when its notification arrives, well under a millisecond after its commit on one machine.
+ *   notification of the next write drops it, whichever process wrote: a write of this process resolves only once
+ *   its notification has been heard here (DocumentRepository's `followedBy`), one of another process is seen when
+ *   its notification arrives, well under a millisecond after its commit on one machine.
  * When the feed stops (the LISTEN connection is lost), every answer is dropped and checking resumes until it is back.
  */
 export class StatusBodies {
@@ -89,7 +90,7 @@ export class StatusBodies {
     }
   }
 
-  /** Document `id` changed: drop its answer, and distrust the reads of it in progress. */
+  /** Document `id` changed (the feed said so): drop its answer, and distrust the reads of it in progress. */
   forget(id: string): void {
     this.cache.delete(id);
     for (const mark of this.reading.get(id) ?? []) mark.changed = true;

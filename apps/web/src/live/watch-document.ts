@@ -1,8 +1,7 @@
-import type { DocumentRepository, DocumentWithPages } from "@pagewise/db";
-import type { DocumentSignal, DocumentSignals } from "./document-signals";
+import type { DocumentChangeSubscriptions } from "@pagewise/db";
 
 export interface WatchOptions {
-  /** Re-read the row this often even without signals (changes no job event announces, e.g. a cancel). */
+  /** While the change feed is down (or absent), re-read the row this often: the one fallback. */
   pollMs: number;
 }
 
@@ -11,25 +10,24 @@ export interface Watch {
 }
 
 /**
- * Calls `onRow` with the document row whenever a signal or the poll timer says it may have changed; Postgres
- * stays the authority. Reads never overlap: a signal during a read schedules one more read after it.
- * `onSignal` sees each raw signal first (SSE forwards `progress` at once). A vanished row ends the watch.
+ * Calls `onRow` with the document's row after every change PostgreSQL notifies for it (the web's one change feed,
+ * DocumentChangeListener), and, while that feed is not live, every `pollMs`; when it comes back, once more for what
+ * it may have missed. Reads never overlap: a change during a read schedules one more read after it, so the last
+ * state is always read. It reads once at start, after subscribing. A vanished row is not reported.
  */
-export function watchDocument(
-  documents: DocumentRepository,
-  signals: DocumentSignals | undefined,
+export function watchDocument<Row>(
+  read: () => Promise<Row | null>,
+  changes: DocumentChangeSubscriptions | undefined,
   documentId: string,
   options: WatchOptions,
-  onRow: (doc: DocumentWithPages) => void,
-  onSignal: (signal: DocumentSignal) => void = () => undefined,
+  onRow: (row: Row) => void,
   onError: (error: unknown) => void = () => undefined,
 ): Watch {
   let stopped = false;
   let reading = false;
   let again = false;
-  const timers = new Set<NodeJS.Timeout>();
 
-  const read = async (): Promise<void> => {
+  const readNow = async (): Promise<void> => {
     if (stopped) return;
     if (reading) {
       again = true;
@@ -39,9 +37,9 @@ export function watchDocument(
     try {
       do {
         again = false;
-        const doc = await documents.find(documentId);
+        const row = await read();
         if (stopped) return;
-        if (doc) onRow(doc);
+        if (row) onRow(row);
       } while (again && !stopped);
     } catch (error) {
       onError(error);
@@ -50,30 +48,18 @@ export function watchDocument(
     }
   };
 
-  const later = (ms: number) => {
-    const t = setTimeout(() => {
-      timers.delete(t);
-      void read();
-    }, ms);
-    timers.add(t);
-  };
-
-  const unsubscribe = signals?.subscribe(documentId, (signal) => {
-    onSignal(signal);
-    void read();
-    // The worker marks a document failed after its last attempt from the job's `failed` listener, just after
-    // BullMQ announces the failure: look once more shortly after.
-    if (signal.kind === "changed" && signal.event === "failed") later(1000);
-  });
-  const poll = setInterval(() => void read(), options.pollMs);
+  // Also called when the feed is live again, for what it may have missed.
+  const unsubscribe = changes?.subscribe(documentId, () => void readNow());
+  const poll = setInterval(() => {
+    if (!changes?.live) void readNow();
+  }, options.pollMs);
+  void readNow(); // a change between the caller's first read and the subscription above is not missed
 
   return {
     stop() {
       stopped = true;
       unsubscribe?.();
       clearInterval(poll);
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
     },
   };
 }

@@ -19,8 +19,7 @@ export async function enqueueAndAnswer(res: Response, deps: AppDeps, doc: Docume
     await deps.queue.enqueueProcessDocument({ documentId: doc.id });
   } catch (error) {
     deps.log.error({ err: error, documentId: doc.id }, "enqueue failed");
-    await deps.documents.markFailed(doc.id, "enqueue_failed", "The document could not be queued; please upload it again.");
-    deps.statusBodies.forget(doc.id);
+    await deps.documents.failEnqueue(doc.id, "The document could not be queued; please upload it again.");
     throw apiError("queue_unavailable", { what: "accepted" });
   }
   deps.log.info({ documentId: doc.id, bytes: doc.sourceBytes }, "document accepted");

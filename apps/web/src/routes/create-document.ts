@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import express, { type Request, type RequestHandler, type Response } from "express";
 import { sniffPdf, SNIFF_BYTES, storageKeys } from "@pagewise/core";
-import { DocumentRepository, type Db, type Document, type NewDocument } from "@pagewise/db";
+import { webTransitions, type Document, type NewDocument } from "@pagewise/db";
 import { documentFromUploadBody, filenameSchema, idempotencyKey, uploadFields } from "../api-schemas";
 import type { AppDeps } from "../deps";
 import { apiError } from "../http-error";
@@ -132,7 +132,7 @@ async function fromDirectUpload(req: Request, res: Response, deps: AppDeps, key:
   };
   let consumedBy: string | null;
   try {
-    consumedBy = await deps.uploads!.consume(upload.id, (tx: Db) => new DocumentRepository(tx).create(input));
+    consumedBy = await deps.uploads!.consume(upload.id, (tx) => webTransitions.create(tx, input));
   } catch (error) {
     if (!idempotency || !isUniqueViolation(error)) throw error;
     return replaySameRequest(res, deps, (await deps.documents.findByIdempotencyKey(idempotency.key))!, idempotency);

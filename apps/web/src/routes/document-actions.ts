@@ -13,13 +13,12 @@ import { documentIdOr404 } from "./find-document";
  * already done. Anything else answers 409.
  */
 export function documentActionsRouter(deps: AppDeps): Router {
-  const { documents, queue, store, log, statusBodies } = deps;
+  const { documents, queue, store, log } = deps;
   const router = Router();
 
   router.post("/:id/cancel", async (req, res) => {
     const id = documentIdOr404(req.params.id);
     const result = await documents.cancel(id);
-    statusBodies.forget(id); // this process's next status answer shows the write, notified or not yet
     if (result === "not_found") throw notFound("document");
     if (result === "finished") throw apiError("not_cancellable");
     if (result === "cancelled") {
@@ -42,7 +41,6 @@ export function documentActionsRouter(deps: AppDeps): Router {
     if (!(await queue.removeJob(id)) && (await queue.jobState(id)) === "active")
       throw apiError("still_running");
     if (!(await documents.requeue(id))) throw apiError("not_retryable", { reason: "it changed meanwhile; reload it" });
-    statusBodies.forget(id);
     // The answer is the state this request made (queued), read before the job exists: once it is enqueued, a worker
     // may claim it before we could read the row again.
     const requeued = (await documents.find(id))!;
@@ -50,8 +48,7 @@ export function documentActionsRouter(deps: AppDeps): Router {
       await queue.enqueueProcessDocument({ documentId: id });
     } catch (error) {
       log.error({ err: error, documentId: id }, "enqueue failed on retry");
-      await documents.markFailed(id, "enqueue_failed", "The document could not be queued; please try again.");
-      statusBodies.forget(id);
+      await documents.failEnqueue(id, "The document could not be queued; please try again.");
       throw apiError("queue_unavailable", { what: "queued again" });
     }
     log.info({ documentId: id }, "document re-queued");

@@ -11,7 +11,8 @@ export const DEFAULT_HEARTBEAT_MS = 15_000;
 /**
  * GET /api/documents/{id}/events: Server-Sent Events. First the current state (`status`, then `progress` when
  * the page count is known), then `progress` { page, of } as workers finish pages and `status` { status, error? }
- * when it changes, fed by BullMQ's events from Redis and confirmed against Postgres. A comment line every 15 s
+ * when it changes: the row is read again after each change PostgreSQL notifies (the web's one change feed, with a
+ * timer as the fallback while it is down). A comment line every 15 s
  * keeps the connection open. The stream stays open after a final status (a retry may follow); clients close it.
  */
 export function documentEventsRouter(deps: WebDeps): Router {
@@ -44,14 +45,11 @@ export function documentEventsRouter(deps: WebDeps): Router {
 
     sendState(watchedState(doc));
     const watch = watchDocument(
-      deps.documents,
-      deps.signals,
+      async () => (await deps.documents.findVersioned(doc.id))?.document ?? null,
+      deps.documentChanges,
       doc.id,
       { pollMs: deps.live?.pollMs ?? DEFAULT_POLL_MS },
       (row) => sendState(watchedState(row)),
-      (signal) => {
-        if (signal.kind === "progress") sendProgress(signal.page, signal.of);
-      },
       (error) => log.warn({ err: error }, "event stream could not re-read the document"),
     );
     log.debug("event stream opened");

@@ -9,7 +9,8 @@ import { presentDocument } from "../presenters";
 import { parse } from "../validate";
 import { documentIdOr404, findOr404 } from "./find-document";
 
-export const DEFAULT_POLL_MS = 5000;
+/** How often SSE streams and long-polls re-read their document while the change feed is down (the fallback). */
+export const DEFAULT_POLL_MS = 1000;
 
 /** Status answers kept per web process (a 36-page document's is ~34 KB). */
 export const STATUS_BODIES_MAX_BYTES = 4 * 2 ** 20;
@@ -39,7 +40,7 @@ export function documentStatusHandler(deps: AppDeps): RequestHandler {
     const query = parse(documentQuery, req.query, () => apiError("bad_query", { rule: 'wait is 0 to 60 seconds, since is "status:pagesDone"' }));
     if (query.wait > 0) {
       let doc = await findOr404(deps.documents, req.params.id);
-      const options = { documents: deps.documents, signals: deps.signals, pollMs: deps.live?.pollMs ?? DEFAULT_POLL_MS };
+      const options = { documents: deps.documents, changes: deps.documentChanges, pollMs: deps.live?.pollMs ?? DEFAULT_POLL_MS };
       doc = await waitForChange(options, doc, query.since ?? stateTag(doc), query.wait * 1000, res);
       if (res.writableEnded || res.destroyed) return;
       res.json(await presentDocument(doc, deps.store));

@@ -1,0 +1,31 @@
+import type pg from "pg";
+import { readDocumentWithPages, readStatus, readUnfinishedOlderThan } from "./document-read";
+import type { Document, DocumentStatus, DocumentWithPages, PageRecord } from "./document-row";
+import { workerTransitions } from "./worker-transitions";
+
+/** What the worker reads and writes of a document: the reads in SQL and the worker's transitions, on one pool. */
+export interface DocumentProgress {
+  find(id: string): Promise<DocumentWithPages | null>;
+  statusOf(id: string): Promise<DocumentStatus | undefined>;
+  claim(id: string, detector: string): Promise<Document | null>;
+  setPageCount(id: string, pageCount: number): Promise<void>;
+  recordPage(documentId: string, page: PageRecord): Promise<void>;
+  markSucceeded(id: string): Promise<boolean>;
+  markFailed(id: string, code: string, message: string): Promise<boolean>;
+  unfinishedOlderThan(olderThanMs: number, limit: number): Promise<Pick<Document, "id" | "status">[]>;
+}
+
+/** The worker's documents (`@pagewise/db/progress`): pg only, no Prisma client in the process. */
+export class PgDocumentProgress implements DocumentProgress {
+  constructor(private readonly pool: pg.Pool) {}
+
+  find = (id: string) => readDocumentWithPages(this.pool, id);
+  statusOf = (id: string) => readStatus(this.pool, id);
+  unfinishedOlderThan = (olderThanMs: number, limit: number) => readUnfinishedOlderThan(this.pool, olderThanMs, limit);
+
+  claim = (id: string, detector: string) => workerTransitions.claim(this.pool, id, detector);
+  setPageCount = (id: string, pageCount: number) => workerTransitions.setPageCount(this.pool, id, pageCount);
+  recordPage = (documentId: string, page: PageRecord) => workerTransitions.recordPage(this.pool, documentId, page);
+  markSucceeded = (id: string) => workerTransitions.markSucceeded(this.pool, id);
+  markFailed = (id: string, code: string, message: string) => workerTransitions.markFailed(this.pool, id, code, message);
+}
