@@ -7,3 +7,5 @@ export type { Detection, PageLimitReason, PageResult, SkippedPage } from "./dete
 export { dpiOfScale } from "./detections";
 export { describeUnreachable } from "./unreachable";
 export type { RgbaImage } from "./image";
+export { detectorIds, unknownDetector } from "./detector-settings";
+export type { DetectorId, DetectorOptions } from "./detector-settings";

@@ -1,5 +1,6 @@
 export type { Detector, DetectorOptions, RgbaImage, Detection, Size } from "./types";
-export { detectorIds, createDetector } from "./create-detector";
+export { createDetector } from "./create-detector";
+export { detectorIds } from "@pagewise/core";
 export { detectorDescriptions } from "./registry";
 export { PpocrRecognizer } from "./ocr/ppocr-rec";
 export type { TextRecognizer } from "./ocr/ppocr-rec";
