@@ -24,7 +24,7 @@ export interface DocumentSummary {
 export type PageLimitReason = "memory" | "timeout";
 
 /** Processed again at a reduced budget (half the dpi, large images left out) after crossing a limit. */
-export interface Degraded {
+interface Degraded {
   reason: PageLimitReason;
   dpi: number;
 }

@@ -118,4 +118,3 @@ export type CommonEnv = z.infer<typeof commonEnvSchema>;
 export type WebEnv = z.infer<typeof webEnvSchema>;
 export type DetectorEnv = z.infer<typeof detectorEnvSchema>;
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
-export type LauncherEnv = z.infer<typeof launcherEnvSchema>;

@@ -1,5 +1,5 @@
 export { commonEnvSchema, detectorEnvSchema, launcherEnvSchema, webEnvSchema, workerEnvSchema } from "./env";
-export type { CommonEnv, DetectorEnv, LauncherEnv, WebEnv, WorkerEnv } from "./env";
+export type { DetectorEnv, WebEnv, WorkerEnv } from "./env";
 export { parseEnv, ConfigError } from "./load";
 export { detectorOptionsFrom } from "./detector";
 export { storageConfigFrom } from "./storage";

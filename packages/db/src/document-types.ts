@@ -7,12 +7,6 @@ export { DocumentStatus };
 export type { Document, Page };
 export type DocumentWithPages = Document & { pages: Page[] };
 
-export const terminalStatuses: readonly DocumentStatus[] = [
-  DocumentStatus.succeeded,
-  DocumentStatus.failed,
-  DocumentStatus.cancelled,
-];
-
 export interface NewDocument {
   id: string;
   title: string;

@@ -4,7 +4,7 @@ import { PgDocumentProgress, type DocumentProgress } from "./document-progress";
 import { readPages, readVersionedDocument, type VersionedDocument } from "./document-read";
 import { DocumentStatus, type Document, type DocumentWithPages, type NewDocument, type Page, type PageRecord } from "./document-types";
 
-export { DocumentStatus, terminalStatuses } from "./document-types";
+export { DocumentStatus } from "./document-types";
 export type { Document, DocumentWithPages, NewDocument, Page, PageRecord } from "./document-types";
 export type { VersionedDocument } from "./document-read";
 

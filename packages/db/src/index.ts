@@ -1,14 +1,11 @@
 export { closeDb, createDb } from "./client";
 export { pgConnectionString, tlsOptionsFromEnv } from "./connection";
-export type { PgTlsOptions } from "./connection";
 export type { Db } from "./client";
-export { DocumentRepository, DocumentStatus, terminalStatuses } from "./documents";
+export { DocumentRepository } from "./documents";
 export { PgDocumentProgress } from "./document-progress";
-export type { DocumentProgress } from "./document-progress";
 export { createPool, closePool } from "./pool";
-export type { Document, Page, DocumentWithPages, NewDocument, PageRecord, CancelResult, VersionedDocument } from "./documents";
+export type { Document, Page, DocumentWithPages, NewDocument } from "./documents";
 export { migrate, defaultMigrationsDir } from "./migrate";
-export type { MigrationResult } from "./migrate";
 export { ensureDatabase } from "./ensure-database";
 export { prepareDatabase } from "./prepare";
 export { countDocumentsByStatus } from "./stats";

@@ -7,5 +7,5 @@ export { StorageOwners } from "./storage-owners";
 export type { DocumentProgress } from "./document-progress";
 export { createPool, closePool } from "./pool";
 export { prepareDatabase } from "./prepare";
-export { DocumentStatus, terminalStatuses } from "./document-types";
+export { DocumentStatus } from "./document-types";
 export type { Document, Page, DocumentWithPages, PageRecord } from "./document-types";

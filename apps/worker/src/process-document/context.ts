@@ -11,7 +11,7 @@ import type { PageTimings } from "@pagewise/metrics";
  * once at a reduced budget and records it skipped if it still cannot fit (the document goes on); `fail` fails the
  * document (`memory_limit` or `timeout`).
  */
-export type PageFailurePolicy = "skip" | "fail";
+type PageFailurePolicy = "skip" | "fail";
 
 export interface PipelineLimits extends RenderLimits {
   maxPages: number;

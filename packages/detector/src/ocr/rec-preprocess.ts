@@ -2,8 +2,8 @@ import type { RgbaImage } from "@pagewise/core";
 import { resizeRgb } from "../resize-rgb";
 
 /** PP-OCRv4 rec_image_shape [3, 48, 320]. */
-export const REC_HEIGHT = 48;
-export const REC_MIN_WIDTH = 320;
+const REC_HEIGHT = 48;
+const REC_MIN_WIDTH = 320;
 
 export interface RecognitionInput {
   /** CHW float32, B, G, R channel order (PaddleOCR's OpenCV images), (x / 255 - 0.5) / 0.5, zero-padded right. */

@@ -2,7 +2,7 @@ import type { RgbaImage } from "@pagewise/core";
 import { resizeRgb } from "../resize-rgb";
 
 /** Ultralytics' padding colour (114, 114, 114). */
-export const LETTERBOX_GRAY = 114;
+const LETTERBOX_GRAY = 114;
 
 export interface Letterbox {
   /** CHW float32, channels R, G, B, values / 255: Ultralytics' `images` input. */
