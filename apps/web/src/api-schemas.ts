@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Detection, PageResult, SkippedPage } from "@pagewise/core";
+import type { ClientConfig, DocumentDetail, DocumentSummary, Failure, PageLinks, SkippedPageLinks } from "@pagewise/core/api-types";
 import { apiErrors, type ApiErrorCode } from "./api-errors";
 
 /**
@@ -243,6 +244,15 @@ export const clientConfigSchema = z
     storage: z.enum(["local", "s3"]),
   })
   .register(apiRegistry, { id: "ClientConfig" });
+
+/** Compile-time proof that the browser page's types (@pagewise/core/api-types) are the API's answers. */
+type _ResponseSchemasMatchCore =
+  | Holds<Same<z.infer<typeof failureSchema>, Failure>>
+  | Holds<Same<z.infer<typeof documentSummarySchema>, DocumentSummary>>
+  | Holds<Same<z.infer<typeof pageLinksSchema>, PageLinks>>
+  | Holds<Same<z.infer<typeof skippedPageLinksSchema>, SkippedPageLinks>>
+  | Holds<Same<z.infer<typeof documentSchema>, DocumentDetail>>
+  | Holds<Same<z.infer<typeof clientConfigSchema>, ClientConfig>>;
 
 /** Server-Sent Events of GET /api/documents/{id}/events. */
 export const progressEventSchema = z
