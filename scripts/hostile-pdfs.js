@@ -404,7 +404,7 @@ async function generate(name, dir) {
   return file;
 }
 
-module.exports = { cases, generate, flatBlockJpeg, groupsAndSoftMasks, clipsAndSoftMask };
+module.exports = { cases, generate };
 
 if (require.main === module) {
   const args = process.argv.slice(2);

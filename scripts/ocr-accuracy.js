@@ -28,7 +28,7 @@ async function main() {
     const sum = { characters: 0, errors: 0, lines: 0, layer: 0 };
     try {
       for (const n of parsePageRange(range, doc.numPages)) {
-        const { result } = await processPage(doc, { number: n, limits: { dpi, maxPixels: 16_000_000 }, detector, recognizer: async () => recognizer });
+        const { result } = await processPage(doc, { number: n, limits: { dpi, maxPixels: 16_000_000 }, detector, recognizer });
         const items = await doc.textBoxes(n, result.scale);
         sum.layer += items.reduce((s, t) => s + t.text.replace(/\s+/g, "").length, 0);
         for (const pair of ocrPairs(result.detections, items)) {

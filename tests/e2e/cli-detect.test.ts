@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { pageResultSchema } from "@pagewise/web/api-schemas";
+import { headOutput, yoloTestModel } from "../support/onnx-models";
 import { corpusFile, repoRoot } from "../support/services";
 
 const run = promisify(execFile);
@@ -46,6 +47,27 @@ describe("pagewise (built CLI)", () => {
     await expect(run(process.execPath, [cli, "detect", corpusFile("text-1p-pdflatex.pdf"), "--out", out, "--pages", "5"])).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringMatching(/^pagewise: page 5 is past the last page \(1\)\n$/),
+    });
+  });
+
+  it("detect --iou reaches the yolo adapter's NMS (the worker's YOLO_IOU, through the same mapping)", async () => {
+    // Two text boxes of one class with an IoU of ~0.85: NMS at the default 0.45 keeps one, at --iou 0.9 both.
+    const anchors = [
+      [100, 100, 50, 20, 0.9],
+      [102, 101, 50, 20, 0.8],
+    ];
+    const model = path.join(out, "two-boxes.onnx");
+    fs.writeFileSync(model, yoloTestModel({ size: 640, output: headOutput(anchors, 1), classes: 1, anchors: 2, names: "{0: 'text'}" }));
+    const detections = async (...flags: string[]) => {
+      const dir = fs.mkdtempSync(path.join(out, "iou-"));
+      await run(process.execPath, [cli, "detect", corpusFile("text-1p-pdflatex.pdf"), "--out", dir, "--dpi", "36", "-m", "yolo", "--model-path", model, ...flags]);
+      return (JSON.parse(fs.readFileSync(path.join(dir, "text-1p-pdflatex-1.json"), "utf8")) as { detections: unknown[] }).detections.length;
+    };
+    expect(await detections()).toBe(1);
+    expect(await detections("--iou", "0.9")).toBe(2);
+    await expect(run(process.execPath, [cli, "detect", corpusFile("text-1p-pdflatex.pdf"), "--out", out, "--iou", "2"])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/--iou.*expected a number from 0 to 1/),
     });
   });
 });

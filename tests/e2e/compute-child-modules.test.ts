@@ -15,7 +15,7 @@ const run = promisify(execFile);
 describe("the compute child's modules", () => {
   it("include the detector and none of the validator, database, queue, storage or logging libraries", async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pw-child-")), "modules.txt");
-    const config = JSON.stringify({ detectorId: "ppocr-det", detectorThreads: 1, detectorMaxSide: 960 });
+    const config = JSON.stringify({ detectorId: "ppocr-det", detectorOptions: { threads: 1, maxSide: 960 } });
     await run(process.execPath, ["-r", path.join(repoRoot, "tests/support/record-modules.js"), "apps/worker/dist/compute/child.js", config], {
       cwd: repoRoot,
       env: { ...process.env, RECORD_MODULES_FILE: file },

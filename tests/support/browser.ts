@@ -5,8 +5,8 @@ import { chromium, type BrowserContext } from "playwright-core";
 import { repoRoot } from "./services";
 
 /** Debian's Chromium (`apt-get install chromium`; .ci/run installs it when missing). */
-export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-export const artifactsDir = path.join(repoRoot, "test-artifacts");
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const artifactsDir = path.join(repoRoot, "test-artifacts");
 
 /** Headless Chromium with a fresh profile directory, removed by `close()`. */
 export async function launchBrowser(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {

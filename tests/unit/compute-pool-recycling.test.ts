@@ -8,7 +8,7 @@ import { createLogger } from "@pagewise/logger";
 const MB = 2 ** 20;
 
 describe("compute children between pages", () => {
-  const pool = new ComputePool({ detectorId: "ppocr-det", detectorThreads: 1, detectorMaxSide: 960 }, { maxDocumentsPerChild: 10, memoryCeilingBytes: 400 * MB }, createLogger("test", "silent"));
+  const pool = new ComputePool({ detectorId: "ppocr-det", detectorOptions: { threads: 1, maxSide: 960 } }, { maxDocumentsPerChild: 10, memoryCeilingBytes: 400 * MB }, createLogger("test", "silent"));
   const child = (rssMb: number) => ({ rss: rssMb * MB }) as ComputeProcess;
 
   it("replaces a child that ends a page near its ceiling, before it crosses it in the middle of the next one", () => {

@@ -15,7 +15,7 @@ export function parseStatus(status: string): Resident {
   return { rss: kb("VmRSS"), anon: kb("RssAnon"), file: kb("RssFile"), shmem: kb("RssShmem") };
 }
 
-export function residentOf(pid: number): Resident {
+function residentOf(pid: number): Resident {
   try {
     return parseStatus(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
   } catch {

@@ -17,7 +17,7 @@ export interface SweepRecord {
 }
 
 /** The charged memory a worker dyno must stay within at every sample (issue 15): worker + compute child. */
-export const CEILING_MB = 450;
+const CEILING_MB = 450;
 
 const top = <T>(items: T[], by: (item: T) => number, n = 10) => [...items].sort((a, b) => by(b) - by(a)).slice(0, n);
 

@@ -1,22 +1,17 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { SingleBar, Presets } from "cli-progress";
-import { createDetector, PpocrRecognizer, type TextRecognizer } from "@pagewise/detector";
+import { createDetector, PpocrRecognizer } from "@pagewise/detector";
 import { openPdf } from "@pagewise/pdf";
 import { parsePageRange, processPage } from "@pagewise/pipeline";
+import { detectorFromFlags, type DetectorFlagValues } from "./detector-flags";
 import { pageFileNames, pageJson } from "./page-files";
 
-export interface DetectOptions {
+export interface DetectOptions extends DetectorFlagValues {
   out: string;
-  model: string;
-  modelPath?: string;
-  labels?: string;
-  confidence?: number;
   pages?: string;
   dpi: number;
-  maxSide: number;
   maxPixels: number;
-  threads: number;
   ocr: boolean;
   progress: boolean;
 }
@@ -32,21 +27,12 @@ export interface DetectSummary {
  * page's annotated PNG and JSON into `out` and shows a progress bar on stderr when it is a terminal.
  */
 export async function detectCommand(pdfPath: string, options: DetectOptions): Promise<DetectSummary> {
+  const settings = detectorFromFlags(options);
   const bytes = await fs.readFile(pdfPath);
   const pdf = await openPdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { maxPages: Number.MAX_SAFE_INTEGER });
-  const detector = createDetector(options.model, {
-    threads: options.threads,
-    maxSide: options.maxSide,
-    modelPath: options.modelPath,
-    labelsPath: options.labels,
-    confidence: options.confidence,
-  });
-  let recognizer: TextRecognizer | undefined;
-  const loadRecognizer = async () => {
-    recognizer ??= new PpocrRecognizer(options.threads);
-    await recognizer.load();
-    return recognizer;
-  };
+  const detector = createDetector(settings.id, settings.options);
+  // Constructing it loads nothing: its model loads on the first page with text, and only with --ocr.
+  const recognizer = new PpocrRecognizer(settings.options.threads);
   const bar = new SingleBar({ format: "{bar} {value}/{total} pages | {detections} detections | ETA {eta_formatted}", hideCursor: true }, Presets.shades_classic);
   try {
     const pages = options.pages ? parsePageRange(options.pages, pdf.numPages) : Array.from({ length: pdf.numPages }, (_, i) => i + 1);
@@ -59,7 +45,7 @@ export async function detectCommand(pdfPath: string, options: DetectOptions): Pr
         number,
         limits: { dpi: options.dpi, maxPixels: options.maxPixels },
         detector,
-        recognizer: options.ocr ? loadRecognizer : undefined,
+        recognizer: options.ocr ? recognizer : undefined,
       });
       const files = pageFileNames(pdfPath, number);
       await fs.writeFile(path.join(options.out, files.png), png);
@@ -74,6 +60,6 @@ export async function detectCommand(pdfPath: string, options: DetectOptions): Pr
     if (options.progress) bar.stop();
     await pdf.destroy();
     await detector.dispose();
-    await recognizer?.dispose();
+    await recognizer.dispose();
   }
 }

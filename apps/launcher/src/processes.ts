@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { concurrently } from "concurrently";
 
-export const repoRoot = path.resolve(__dirname, "../../..");
+const repoRoot = path.resolve(__dirname, "../../..");
 
 /**
  * The command line of an npm script that starts with `node` (start:web, start:worker), with this Node binary: the

@@ -11,7 +11,7 @@ export interface ServicesPlan {
   redisServer?: string;
 }
 
-export interface ServiceInfo {
+interface ServiceInfo {
   pid: number;
   port: number;
   dataDir: string;
@@ -21,7 +21,7 @@ export type ServicesMessage =
   | { type: "ready"; databaseUrl?: string; redisUrl?: string; postgres?: ServiceInfo; redis?: ServiceInfo }
   | { type: "failed"; message: string };
 
-export type ServicesReady = Extract<ServicesMessage, { type: "ready" }>;
+type ServicesReady = Extract<ServicesMessage, { type: "ready" }>;
 
 export interface RunningServices {
   /** The services process's pid. */

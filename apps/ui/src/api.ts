@@ -27,7 +27,7 @@ export function authHeaders(extra: Record<string, string> = {}): Record<string, 
 /** Our own origin's URLs get the key; presigned S3 URLs (other origins) carry their own signature. */
 export const isOwnUrl = (url: string): boolean => new URL(url, location.href).origin === location.origin;
 
-export async function request(path: string, init: RequestInit = {}): Promise<Response> {
+async function request(path: string, init: RequestInit = {}): Promise<Response> {
   const headers = isOwnUrl(path) ? authHeaders(init.headers as Record<string, string> | undefined) : (init.headers as Record<string, string>);
   return fetch(path, { ...init, headers });
 }
@@ -45,7 +45,7 @@ async function errorFrom(res: Response): Promise<ApiError> {
   return new ApiError(res.status, code, message);
 }
 
-export async function json<T>(path: string, init: RequestInit = {}): Promise<T> {
+async function json<T>(path: string, init: RequestInit = {}): Promise<T> {
   const res = await request(path, init);
   if (!res.ok) throw await errorFrom(res);
   return (await res.json()) as T;

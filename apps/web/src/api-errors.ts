@@ -76,8 +76,3 @@ export class HttpError extends Error {
 export function apiError<C extends ApiErrorCode>(code: C, ...values: ValuesArg<C>): HttpError {
   return HttpError.of(code, ...values);
 }
-
-/** The codes answered with a status: for the OpenAPI document's responses. */
-export function codesWithStatus(status: number): ApiErrorCode[] {
-  return (Object.keys(apiErrors) as ApiErrorCode[]).filter((code) => apiErrors[code].status === status);
-}

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Detection, PageResult, SkippedPage } from "@pagewise/core";
+import type { ClientConfig, DocumentDetail, DocumentSummary, Failure, PageLinks, SkippedPageLinks } from "@pagewise/core/api-types";
 import { apiErrors, type ApiErrorCode } from "./api-errors";
 
 /**
@@ -15,7 +16,7 @@ const box = z.tuple([z.number(), z.number(), z.number(), z.number()]);
 const polygon = z.array(z.tuple([z.number(), z.number()]));
 
 /** One detection: @pagewise/core's `Detection`, validated. */
-export const detectionSchema = z.object({
+const detectionSchema = z.object({
   box,
   polygon,
   score: z.number(),
@@ -26,7 +27,7 @@ export const detectionSchema = z.object({
 });
 
 /** The limit a page crossed: the compute child's memory ceiling, or the page time limit. */
-export const pageLimitReasonSchema = z.enum(["memory", "timeout"]).register(apiRegistry, {
+const pageLimitReasonSchema = z.enum(["memory", "timeout"]).register(apiRegistry, {
   id: "PageLimitReason",
   description: "memory: the compute child's memory ceiling (WORKER_MAX_CHILD_RSS_MB); timeout: PAGE_TIMEOUT_SECONDS",
 });
@@ -60,7 +61,7 @@ export const skippedPageSchema = z
  */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Holds<T extends true> = T;
-export type ResultSchemasMatchCore =
+type _ResultSchemasMatchCore =
   | Holds<Same<z.infer<typeof detectionSchema>, Detection>>
   | Holds<Same<z.infer<typeof pageResultSchema>, PageResult>>
   | Holds<Same<z.infer<typeof skippedPageSchema>, SkippedPage>>;
@@ -77,7 +78,7 @@ export const idParams = z.object({ id: z.uuid().describe("Document id") });
  * an exponent or a radix prefix ("0x1", "1e0" and "+1" are not 1), and within [min, max] (so a value never reaches
  * the database as an integer it cannot hold). Published as an integer.
  */
-export function strictInteger(min: number, max: number, description: string) {
+function strictInteger(min: number, max: number, description: string) {
   return z
     .string()
     .regex(/^(0|[1-9][0-9]{0,15})$/)
@@ -87,7 +88,7 @@ export function strictInteger(min: number, max: number, description: string) {
 }
 
 /** PostgreSQL's integer: the largest page number a query may carry. */
-export const MAX_INT4 = 2 ** 31 - 1;
+const MAX_INT4 = 2 ** 31 - 1;
 export const pageParams = idParams.extend({ n: strictInteger(1, MAX_INT4, "Page number, from 1") });
 
 export const listQuery = z.object({
@@ -95,7 +96,7 @@ export const listQuery = z.object({
   cursor: z.string().max(200).optional().describe("nextCursor of the previous answer"),
 });
 
-export const MAX_WAIT_SECONDS = 60;
+const MAX_WAIT_SECONDS = 60;
 export const documentQuery = z.object({
   wait: strictInteger(0, MAX_WAIT_SECONDS, "Long-poll: answer when status or pagesDone changes, or after this many seconds (0 to 60)").default(0),
   since: z
@@ -107,11 +108,11 @@ export const documentQuery = z.object({
 
 /** C0 and C1 control characters and DEL: never part of a title or a file name (PostgreSQL refuses NUL in text). */
 // eslint-disable-next-line no-control-regex
-export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 export const MAX_TITLE_LENGTH = 500;
 const noControlCharacters = (value: string) => !CONTROL_CHARACTERS.test(value);
 /** A document's title as a client sends it. A title taken from the file name is cut to the same length. */
-export const titleSchema = z.string().trim().min(1).max(MAX_TITLE_LENGTH).refine(noControlCharacters);
+const titleSchema = z.string().trim().min(1).max(MAX_TITLE_LENGTH).refine(noControlCharacters);
 /** A file name as a client sends it (stored, cut to MAX_TITLE_LENGTH). */
 export const filenameSchema = z.string().refine(noControlCharacters);
 
@@ -159,7 +160,7 @@ export const directUploadSchema = z
   })
   .register(apiRegistry, { id: "DirectUpload" });
 
-export const errorCodeSchema = z
+const errorCodeSchema = z
   .enum(Object.keys(apiErrors) as [ApiErrorCode, ...ApiErrorCode[]])
   .register(apiRegistry, { id: "ErrorCode", description: "The API's error codes (apps/web/src/api-errors.ts)" });
 
@@ -168,14 +169,14 @@ export const errorSchema = z
   .strict()
   .register(apiRegistry, { id: "Error", description: "Every 4xx/5xx answer" });
 
-export const documentStatusSchema = z
+const documentStatusSchema = z
   .enum(["queued", "processing", "succeeded", "failed", "cancelled"])
   .register(apiRegistry, { id: "DocumentStatus" });
 
 const failureSchema = z.object({ code: z.string(), message: z.string() });
 const isoDate = z.iso.datetime({ offset: true });
 
-export const documentSummarySchema = z
+const documentSummarySchema = z
   .object({
     id: z.uuid(),
     title: z.string(),
@@ -193,7 +194,7 @@ export const documentSummarySchema = z
   })
   .register(apiRegistry, { id: "DocumentSummary" });
 
-export const pageLinksSchema = z
+const pageLinksSchema = z
   .object({
     number: z.number().int().min(1),
     width: z.number().int(),
@@ -207,7 +208,7 @@ export const pageLinksSchema = z
   .register(apiRegistry, { id: "PageLinks" });
 
 /** A skipped page in a document's page list: no image, results or size. */
-export const skippedPageLinksSchema = z
+const skippedPageLinksSchema = z
   .object({ number: z.number().int().min(1), detections: z.literal(0), skipped: skippedSchema })
   .register(apiRegistry, { id: "SkippedPageLinks" });
 
@@ -219,9 +220,9 @@ export const documentListSchema = z
   .object({ items: z.array(documentSummarySchema), nextCursor: z.string().nullable() })
   .register(apiRegistry, { id: "DocumentList" });
 
-export const detectionResponseSchema = detectionSchema.register(apiRegistry, { id: "Detection" });
+const detectionResponseSchema = detectionSchema.register(apiRegistry, { id: "Detection" });
 
-export const pageDetailSchema = pageResultSchema
+const pageDetailSchema = pageResultSchema
   .extend({
     detections: z.array(detectionResponseSchema),
     pointsPerPixel: z.number(),
@@ -243,6 +244,15 @@ export const clientConfigSchema = z
     storage: z.enum(["local", "s3"]),
   })
   .register(apiRegistry, { id: "ClientConfig" });
+
+/** Compile-time proof that the browser page's types (@pagewise/core/api-types) are the API's answers. */
+type _ResponseSchemasMatchCore =
+  | Holds<Same<z.infer<typeof failureSchema>, Failure>>
+  | Holds<Same<z.infer<typeof documentSummarySchema>, DocumentSummary>>
+  | Holds<Same<z.infer<typeof pageLinksSchema>, PageLinks>>
+  | Holds<Same<z.infer<typeof skippedPageLinksSchema>, SkippedPageLinks>>
+  | Holds<Same<z.infer<typeof documentSchema>, DocumentDetail>>
+  | Holds<Same<z.infer<typeof clientConfigSchema>, ClientConfig>>;
 
 /** Server-Sent Events of GET /api/documents/{id}/events. */
 export const progressEventSchema = z

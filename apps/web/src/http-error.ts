@@ -21,7 +21,7 @@ interface LibraryError {
 const kilobytes = (bytes: number | undefined) => (bytes === undefined ? "the server's" : `${Math.round(bytes / 1024)} KB`);
 
 /** The client error a library's error stands for, or undefined when it is not one (then it is ours: a 500). */
-export function clientErrorOf(error: unknown, maxUploadBytes: number): HttpError | undefined {
+function clientErrorOf(error: unknown, maxUploadBytes: number): HttpError | undefined {
   if (error instanceof HttpError) return error;
   if (error instanceof MulterError) {
     if (error.code === "LIMIT_FILE_SIZE") return apiError("file_too_large", { limit: maxUploadBytes });
@@ -52,7 +52,7 @@ export function clientErrorOf(error: unknown, maxUploadBytes: number): HttpError
 }
 
 /** The client hung up (an aborted upload, a closed tab): nobody is left to answer. */
-export function clientGone(req: Request, res: Response): boolean {
+function clientGone(req: Request, res: Response): boolean {
   return req.readableAborted || res.destroyed || req.socket?.destroyed === true;
 }
 

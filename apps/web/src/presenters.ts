@@ -46,7 +46,7 @@ export function degradedOf(page: Page & { scale: number }) {
   return reason ? { degraded: { reason, dpi: dpiOfScale(page.scale) } } : {};
 }
 
-export async function presentPage(row: Page, store: ObjectStore) {
+async function presentPage(row: Page, store: ObjectStore) {
   const r = pageRow(row);
   if (r.kind === "skipped") return { number: r.page.number, detections: 0 as const, skipped: { reason: r.reason } };
   const { page } = r;

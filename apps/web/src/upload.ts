@@ -4,7 +4,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { RequestHandler } from "express";
 import multer, { MulterError } from "multer";
-import { SNIFF_BYTES, sniffPdf } from "@pagewise/core";
+import { notPdfCode, SNIFF_BYTES } from "@pagewise/core";
 import { MAX_TITLE_LENGTH } from "./api-schemas";
 import { apiError } from "./http-error";
 
@@ -40,9 +40,8 @@ export async function assertLooksLikePdf(filePath: string): Promise<void> {
   try {
     const head = Buffer.alloc(SNIFF_BYTES);
     const { bytesRead } = await handle.read(head, 0, SNIFF_BYTES, 0);
-    const kind = sniffPdf(head.subarray(0, bytesRead));
-    if (kind === "empty") throw apiError("empty_file");
-    if (kind === "not_pdf") throw apiError("not_pdf");
+    const code = notPdfCode(head.subarray(0, bytesRead));
+    if (code) throw apiError(code);
   } finally {
     await handle.close();
   }

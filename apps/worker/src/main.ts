@@ -1,5 +1,5 @@
 import { Worker } from "bullmq";
-import { parseEnv, storageConfigFrom, workerEnvSchema } from "@pagewise/config";
+import { detectorOptionsFrom, parseEnv, storageConfigFrom, workerEnvSchema, type WorkerEnv } from "@pagewise/config";
 import { closePool, createPool, PgDocumentProgress, prepareDatabase, StorageOwners } from "@pagewise/db/progress";
 import { checkDetectorConfig } from "@pagewise/detector/model-files";
 import { createLogger } from "@pagewise/logger";
@@ -17,12 +17,20 @@ import { startRssReporter } from "./rss-reporter";
 import { removeStaleTempDirs } from "./temp-dirs";
 
 async function main(): Promise<void> {
-  const env = parseEnv(workerEnvSchema);
+  let env: WorkerEnv;
+  try {
+    env = parseEnv(workerEnvSchema);
+  } catch (error) {
+    // Before LOG_LEVEL is known: one fatal line that names every bad variable (a DETECTOR_MODEL typo among them).
+    createLogger("worker", "info").fatal((error as Error).message);
+    process.exit(1);
+  }
   const log = createLogger("worker", env.LOG_LEVEL);
   try {
     // Refuse to start with a detector that cannot work (unknown id, missing or non-ONNX model file): one line says
     // what to fix. The model itself loads in the compute child, lazily.
-    await checkDetectorConfig(env.DETECTOR_MODEL, { modelPath: env.YOLO_MODEL_PATH, labelsPath: env.YOLO_LABELS_PATH });
+    const detectorOptions = detectorOptionsFrom(env);
+    await checkDetectorConfig(env.DETECTOR_MODEL, detectorOptions);
     const stale = removeStaleTempDirs();
     if (stale) log.info({ removed: stale }, "removed the temporary directories of workers that are gone");
     if (env.MIGRATE_ON_START) await prepareDatabase(env.DATABASE_URL, log);
@@ -35,15 +43,7 @@ async function main(): Promise<void> {
     const queue = new DocumentQueue(producerRedis, env.QUEUE_PREFIX);
     const store = createObjectStore(storageConfigFrom(env));
     const compute = new ComputePool(
-      {
-        detectorId: env.DETECTOR_MODEL,
-        detectorThreads: env.DETECTOR_THREADS,
-        detectorMaxSide: env.DETECTOR_MAX_SIDE,
-        detectorModelPath: env.YOLO_MODEL_PATH,
-        detectorLabelsPath: env.YOLO_LABELS_PATH,
-        detectorConfidence: env.YOLO_CONFIDENCE,
-        detectorIou: env.YOLO_IOU,
-      },
+      { detectorId: env.DETECTOR_MODEL, detectorOptions },
       { maxDocumentsPerChild: env.WORKER_MAX_DOCUMENTS_PER_CHILD, memoryCeilingBytes: env.WORKER_MAX_CHILD_RSS_MB * 2 ** 20 },
       log,
     );

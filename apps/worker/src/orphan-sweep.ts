@@ -8,7 +8,7 @@ export interface SweepCursor {
 }
 
 /** The database's side: of these ids, which own their folder (documents/<id>/ or uploads/<id>/). */
-export interface FolderOwners {
+interface FolderOwners {
   documentsWithRows(ids: readonly string[]): Promise<Set<string>>;
   uploadsInUse(ids: readonly string[], graceMs: number): Promise<Set<string>>;
 }

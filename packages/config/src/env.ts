@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { detectorIds, unknownDetector } from "@pagewise/core";
 
 /** Booleans from the environment: "true/false/1/0/yes/no/on/off". */
 const bool = (fallback: boolean) => z.stringbool().default(fallback);
@@ -55,8 +56,13 @@ export const webEnvSchema = commonEnvSchema.extend({
   ADMIN_PASSWORD: optionalString,
 });
 
-export const workerEnvSchema = commonEnvSchema.extend({
-  DETECTOR_MODEL: z.string().min(1).default("ppocr-det"),
+/**
+ * The detector's settings: the worker reads them from its environment, `pagewise detect` from its flags (named in
+ * apps/cli/src/detector-flags.ts); `detectorOptionsFrom` (detector.ts) turns them into the adapter's options.
+ */
+export const detectorEnvSchema = z.object({
+  /** Checked against the adapters' ids (core's `detectorIds`, no adapter loaded), so a typo stops the worker at start. */
+  DETECTOR_MODEL: z.enum(detectorIds, { error: (issue) => unknownDetector(String(issue.input)) }).default("ppocr-det"),
   DETECTOR_THREADS: int(1, 1),
   DETECTOR_MAX_SIDE: int(960, 32),
   /** DETECTOR_MODEL=yolo: the Ultralytics-format ONNX file, and optionally a class-names file overriding its metadata. */
@@ -65,6 +71,10 @@ export const workerEnvSchema = commonEnvSchema.extend({
   /** DETECTOR_MODEL=yolo: minimum class score, and the IoU above which class-aware NMS drops a box. */
   YOLO_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.25),
   YOLO_IOU: z.coerce.number().min(0).max(1).default(0.45),
+});
+
+export const workerEnvSchema = commonEnvSchema.extend({
+  ...detectorEnvSchema.shape,
   RENDER_DPI: int(150, 18),
   MAX_PAGES: int(10_000, 1),
   MAX_PAGE_PIXELS: int(16_000_000, 10_000),
@@ -106,5 +116,5 @@ export const launcherEnvSchema = z.object({
 
 export type CommonEnv = z.infer<typeof commonEnvSchema>;
 export type WebEnv = z.infer<typeof webEnvSchema>;
+export type DetectorEnv = z.infer<typeof detectorEnvSchema>;
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
-export type LauncherEnv = z.infer<typeof launcherEnvSchema>;

@@ -1,5 +1,6 @@
-export { commonEnvSchema, launcherEnvSchema, webEnvSchema, workerEnvSchema } from "./env";
-export type { CommonEnv, LauncherEnv, WebEnv, WorkerEnv } from "./env";
+export { commonEnvSchema, detectorEnvSchema, launcherEnvSchema, webEnvSchema, workerEnvSchema } from "./env";
+export type { DetectorEnv, WebEnv, WorkerEnv } from "./env";
 export { parseEnv, ConfigError } from "./load";
+export { detectorOptionsFrom } from "./detector";
 export { storageConfigFrom } from "./storage";
 export type { StorageConfig } from "./storage";

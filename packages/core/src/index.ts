@@ -1,9 +1,10 @@
 export { failureMessages, PermanentFailure, isPermanentFailure } from "./failures";
 export type { FailureCode } from "./failures";
-export { sniffPdf, SNIFF_BYTES } from "./sniff";
-export type { Sniffed } from "./sniff";
+export { notPdfCode, sniffPdf, SNIFF_BYTES } from "./sniff";
 export { storageKeys } from "./keys";
 export type { Detection, PageLimitReason, PageResult, SkippedPage } from "./detections";
 export { dpiOfScale } from "./detections";
 export { describeUnreachable } from "./unreachable";
 export type { RgbaImage } from "./image";
+export { detectorIds, unknownDetector } from "./detector-settings";
+export type { DetectorId, DetectorOptions } from "./detector-settings";

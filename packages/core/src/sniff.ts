@@ -12,3 +12,13 @@ export function sniffPdf(head: Uint8Array): Sniffed {
   const window = Buffer.from(head.buffer, head.byteOffset, Math.min(head.length, SNIFF_BYTES));
   return window.indexOf(MAGIC) >= 0 ? "pdf" : "not_pdf";
 }
+
+/** Why bytes are refused before any parsing: the same code in the API's answer and in a document's failure. */
+export type NotPdfCode = "empty_file" | "not_pdf";
+
+/** The code for a head that is not a PDF's (`empty_file`, `not_pdf`); undefined for a PDF. */
+export function notPdfCode(head: Uint8Array): NotPdfCode | undefined {
+  const kind = sniffPdf(head);
+  if (kind === "pdf") return undefined;
+  return kind === "empty" ? "empty_file" : "not_pdf";
+}

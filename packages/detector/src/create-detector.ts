@@ -1,8 +1,6 @@
+import { detectorIds } from "@pagewise/core";
 import type { Detector, DetectorOptions } from "./types";
 import { registry } from "./registry";
-import type { DetectorId } from "./model-files";
-
-export const detectorIds = Object.freeze(Object.keys(registry)) as readonly DetectorId[];
 
 /** The adapter registered under `id`, not yet loaded. */
 export function createDetector(id: string, options: DetectorOptions): Detector {

@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import { unknownDetector, type DetectorId } from "@pagewise/core";
 import type { DetectorOptions } from "./types";
 
 /*
@@ -14,15 +15,13 @@ export function ppocrDetModelPath(): string {
 }
 
 /**
- * The model file each adapter loads, from its options (undefined: none configured). Every detector id has a line:
- * the registry (registry.ts) is typed by these keys, so an adapter without one does not compile.
+ * The model file each adapter loads, from its options (undefined: none configured). Every detector id (core's
+ * `detectorIds`) has a line, or this does not compile.
  */
 export const detectorModelFiles = {
   "ppocr-det": (): string | undefined => ppocrDetModelPath(),
   yolo: (options: Pick<DetectorOptions, "modelPath">): string | undefined => options.modelPath,
-} satisfies Record<string, (options: Pick<DetectorOptions, "modelPath">) => string | undefined>;
-
-export type DetectorId = keyof typeof detectorModelFiles;
+} satisfies Record<DetectorId, (options: Pick<DetectorOptions, "modelPath">) => string | undefined>;
 
 /** Where a variable configures the file, for the messages. */
 const settingOf: Partial<Record<DetectorId, string>> = { yolo: "YOLO_MODEL_PATH" };
@@ -98,8 +97,7 @@ function varint(bytes: Buffer, length: number, at: { i: number }): number | unde
  * (and labels file) exist, and the model is an ONNX file. Throws an Error with one line that says what to fix.
  */
 export async function checkDetectorConfig(id: string, options: Pick<DetectorOptions, "modelPath" | "labelsPath">): Promise<void> {
-  const known = Object.keys(detectorModelFiles);
-  if (!Object.hasOwn(detectorModelFiles, id)) throw new Error(`DETECTOR_MODEL "${id}" is not a registered detector; known: ${known.join(", ")}`);
+  if (!Object.hasOwn(detectorModelFiles, id)) throw new Error(unknownDetector(id));
   const detector = id as DetectorId;
   const setting = settingOf[detector];
   const file = detectorModelFiles[detector](options);

@@ -1,9 +1,9 @@
 import type { Detector, DetectorOptions } from "./types";
 import { PpocrDetector } from "./adapters/ppocr-det";
 import { YoloDetector } from "./adapters/yolo";
-import type { DetectorId } from "./model-files";
+import type { DetectorId } from "@pagewise/core";
 
-/** Every detector adapter, by id: one line each (and one in model-files.ts' detectorModelFiles). */
+/** Every detector adapter, by id (core's `detectorIds`): one line each, and one in model-files.ts' detectorModelFiles. */
 export const registry: Readonly<Record<DetectorId, (options: DetectorOptions) => Detector>> = {
   "ppocr-det": (options) => new PpocrDetector(options),
   yolo: (options) => new YoloDetector(options),

@@ -1,21 +1,6 @@
-import type { Detection, RgbaImage } from "@pagewise/core";
+import type { Detection, DetectorOptions, RgbaImage } from "@pagewise/core";
 
-export type { Detection, RgbaImage };
-
-export interface DetectorOptions {
-  /** onnxruntime intra-op threads. */
-  threads: number;
-  /** Long side of the model input, in pixels (PaddleOCR's det_limit_side_len; ppocr-det only). */
-  maxSide: number;
-  /** The model file, for adapters that take one from configuration (yolo: YOLO_MODEL_PATH). */
-  modelPath?: string;
-  /** A class-names file overriding the model's own metadata (yolo: YOLO_LABELS_PATH). */
-  labelsPath?: string;
-  /** Minimum class score (yolo: YOLO_CONFIDENCE, default 0.25). */
-  confidence?: number;
-  /** NMS IoU threshold (yolo: YOLO_IOU, default 0.45). */
-  iou?: number;
-}
+export type { Detection, DetectorOptions, RgbaImage };
 
 export interface Size {
   width: number;

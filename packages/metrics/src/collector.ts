@@ -5,7 +5,7 @@ import { pagesProcessed, stageHistogramSamples, type Sample } from "./from-hash"
 import { DEFAULT_WORKER_TTL_SECONDS } from "./record-worker-rss";
 import { limitedField, limitReasons, type LimitedOutcome } from "./record-limited-page";
 
-export const metricNames = {
+const metricNames = {
   pagesProcessed: "pagewise_pages_processed_total",
   pagesDegraded: "pagewise_pages_degraded_total",
   pagesSkipped: "pagewise_pages_skipped_total",

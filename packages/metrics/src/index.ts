@@ -1,10 +1,7 @@
 export { recordPageTimings, histogramIncrements } from "./record-page-timings";
-export { recordWorkerRss, DEFAULT_WORKER_TTL_SECONDS } from "./record-worker-rss";
-export { registerWorkerMetrics, metricNames } from "./collector";
+export { recordWorkerRss } from "./record-worker-rss";
+export { registerWorkerMetrics } from "./collector";
 export { stageHistogramSamples, pagesProcessed } from "./from-hash";
-export type { Sample } from "./from-hash";
-export { metricsKeys } from "./keys";
-export { pageStages, stageBucketsSeconds } from "./stages";
-export type { PageStage, PageTimings } from "./stages";
-export { recordLimitedPage, limitedOutcomes, limitReasons } from "./record-limited-page";
-export type { LimitedOutcome, LimitReason } from "./record-limited-page";
+export { stageBucketsSeconds } from "./stages";
+export type { PageTimings } from "./stages";
+export { recordLimitedPage } from "./record-limited-page";

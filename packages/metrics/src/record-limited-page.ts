@@ -6,7 +6,6 @@ export type LimitedOutcome = "degraded" | "skipped";
 /** The limit it crossed: the compute child's memory ceiling, or the page time limit. */
 export type LimitReason = "memory" | "timeout";
 
-export const limitedOutcomes: readonly LimitedOutcome[] = ["degraded", "skipped"];
 export const limitReasons: readonly LimitReason[] = ["memory", "timeout"];
 
 /** The field of the page-limits hash that counts `outcome` pages for `reason`. */

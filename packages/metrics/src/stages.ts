@@ -6,11 +6,6 @@ export type PageStage = (typeof pageStages)[number];
 export const stageBucketsSeconds: readonly number[] = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
 /** Milliseconds per stage for one page, as the worker measures them with performance.now(). */
-export interface PageTimings {
-  renderMs: number;
-  inferenceMs: number;
-  annotateMs: number;
-  uploadMs: number;
-}
+export type PageTimings = { [S in PageStage as `${S}Ms`]: number };
 
 export const stageMs = (timings: PageTimings, stage: PageStage): number => timings[`${stage}Ms`];

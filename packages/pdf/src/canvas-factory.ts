@@ -13,7 +13,7 @@ import type { Canvas, SKRSContext2D } from "@napi-rs/canvas";
  * it has recorded that way and flushes its canvas (plays the recording onto its raster and drops it, what
  * `canvas.data()` does first) once they pass `FLUSH_AFTER_BYTES`.
  */
-export const FLUSH_AFTER_BYTES = 24 * 2 ** 20;
+const FLUSH_AFTER_BYTES = 24 * 2 ** 20;
 
 type CreateCanvas = (width: number, height: number) => Canvas;
 

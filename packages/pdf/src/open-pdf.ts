@@ -15,13 +15,13 @@ export interface OpenPdfOptions {
   maxImagePixels?: number;
 }
 
-export const DEFAULT_MAX_IMAGE_PIXELS = 100_000_000;
+const DEFAULT_MAX_IMAGE_PIXELS = 100_000_000;
 
 /**
  * Bytes pdf.js asks for at a time from a file. Its default (64 KB) suits the network; on local disk a larger chunk
  * means fewer reads for the same parse, and a chunk is what pdf.js keeps of a region it touched.
  */
-export const RANGE_CHUNK_BYTES = 256 * 1024;
+const RANGE_CHUNK_BYTES = 256 * 1024;
 
 /**
  * Parse a PDF: a path (read by range, never whole: see FileSource) or the bytes. Throws PermanentFailure:

@@ -24,13 +24,13 @@ export interface PdfDocument {
 }
 
 /** The page being detected and the next one, rendered while the detector runs (pipelining). */
-export const MAX_LIVE_PAGES = 2;
+const MAX_LIVE_PAGES = 2;
 
 /**
  * When a document read from a file is opened again (see `maybeReopen`): after pdf.js has read this many bytes of
  * it, or rendered this many pages since it opened it.
  */
-export const REOPEN_AFTER_BYTES = 24 * 2 ** 20;
+const REOPEN_AFTER_BYTES = 24 * 2 ** 20;
 export const REOPEN_AFTER_PAGES = 50;
 
 /**

@@ -1,10 +1,7 @@
 export { processPage } from "./process-page";
-export type { PageOutput, PageTimings, PageWork } from "./process-page";
+export type { PageTimings } from "./process-page";
 export { pdfRegion } from "./pdf-coordinates";
-export { recognizeText, isTextLabel } from "./recognize-text";
 export { parsePageRange } from "./page-range";
 export { centreInside, overlaps, matchTextLayer } from "./text-layer-match";
-export type { Box, MatchCounts } from "./text-layer-match";
 export { characterAccuracy, editDistance } from "./character-accuracy";
 export { ocrPairs } from "./ocr-evaluation";
-export type { OcrPair } from "./ocr-evaluation";

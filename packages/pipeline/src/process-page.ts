@@ -9,8 +9,8 @@ export interface PageWork {
   number: number;
   limits: RenderLimits;
   detector: Detector;
-  /** Given only when the document asked for OCR; called (and so loaded) on the first page that needs it. */
-  recognizer?: () => Promise<TextRecognizer>;
+  /** Given only when the document asked for OCR; loaded on the first page that needs it (its load() is idempotent). */
+  recognizer?: TextRecognizer;
 }
 
 export interface PageTimings {
@@ -42,7 +42,10 @@ export async function processPage(pdf: PdfDocument, work: PageWork): Promise<Pag
     let detections = inputSize
       ? await work.detector.detect(page.scaledImage(inputSize.width, inputSize.height), { width: page.width, height: page.height })
       : await work.detector.detect(full!);
-    if (work.recognizer && detections.length > 0) detections = await recognizeText(full ?? page.image(), detections, await work.recognizer());
+    if (work.recognizer && detections.length > 0) {
+      await work.recognizer.load();
+      detections = await recognizeText(full ?? page.image(), detections, work.recognizer);
+    }
     detections = detections.map((d) => ({ ...d, pdf: pdfRegion(d, page.pdfTransform) }));
     const t2 = performance.now();
     page.annotate(detections);

@@ -2,7 +2,7 @@ import type { Detection, RgbaImage } from "@pagewise/core";
 import { cropForRecognition, type TextRecognizer } from "@pagewise/detector";
 
 /** Labels the line recogniser reads: ppocr-det's "text" and the text-like classes of layout models. */
-export const isTextLabel = (label: string) => /text|title|header|footer|caption|footnote|list/i.test(label);
+const isTextLabel = (label: string) => /text|title|header|footer|caption|footnote|list/i.test(label);
 
 /**
  * Adds `text` and `textScore` to every text detection, each cropped from `image` (the page raster before any

@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from "bullmq";
-import { Redis, type RedisOptions } from "ioredis";
+import type { RedisOptions } from "ioredis";
 
 export type ConnectionRole = "producer" | "worker";
 
@@ -29,10 +29,6 @@ export function redisOptionsFor(role: ConnectionRole, url: string, rejectUnautho
     options.connectTimeout = 5000;
   }
   return options;
-}
-
-export function createRedis(role: ConnectionRole, url: string): Redis {
-  return new Redis(redisOptionsFor(role, url));
 }
 
 /**

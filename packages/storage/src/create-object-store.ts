@@ -3,9 +3,9 @@ import { LocalObjectStore } from "./local-store";
 import type { ObjectStore, ObjectStoreOptions } from "./object-store";
 import { S3ObjectStore } from "./s3-store";
 
-export const DEFAULT_LOCAL_URL_BASE = "/api/files";
-export const DEFAULT_SIGNED_URL_TTL_SECONDS = 3600;
-export const DEFAULT_MAX_ATTEMPTS = 5;
+const DEFAULT_LOCAL_URL_BASE = "/api/files";
+const DEFAULT_SIGNED_URL_TTL_SECONDS = 3600;
+const DEFAULT_MAX_ATTEMPTS = 5;
 
 export function createObjectStore(config: StorageConfig, options: ObjectStoreOptions = {}): ObjectStore {
   if (config.driver === "local") {

@@ -4,7 +4,7 @@ import path from "node:path";
 
 const TEMP_SUFFIX = ".pagewise-tmp";
 
-export function isTempFile(name: string): boolean {
+function isTempFile(name: string): boolean {
   return name.startsWith(".") && name.endsWith(TEMP_SUFFIX);
 }
 

@@ -4,7 +4,7 @@ interface SdkError {
   $metadata?: { httpStatusCode?: number };
 }
 
-export function statusOf(error: unknown): number | undefined {
+function statusOf(error: unknown): number | undefined {
   return (error as SdkError | null)?.$metadata?.httpStatusCode;
 }
 

@@ -15,7 +15,7 @@ async function loadImage(img: HTMLImageElement, url: string): Promise<void> {
 }
 
 /** The detections as an SVG layer in the page image's pixel coordinates, stretched over the image. */
-export function overlaySvg(result: Pick<PageResult, "width" | "height" | "detections">): SVGElement {
+function overlaySvg(result: Pick<PageResult, "width" | "height" | "detections">): SVGElement {
   const layer = svg("svg", {
     class: "overlay",
     viewBox: `0 0 ${result.width} ${result.height}`,

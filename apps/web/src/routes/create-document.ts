@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import express, { type Request, type RequestHandler, type Response } from "express";
-import { sniffPdf, SNIFF_BYTES, storageKeys } from "@pagewise/core";
+import { notPdfCode, SNIFF_BYTES, storageKeys } from "@pagewise/core";
 import { webTransitions, type Document, type NewDocument } from "@pagewise/db";
 import { documentFromUploadBody, filenameSchema, idempotencyKey, uploadFields } from "../api-schemas";
 import type { AppDeps } from "../deps";
@@ -115,9 +115,8 @@ async function fromDirectUpload(req: Request, res: Response, deps: AppDeps, key:
   if (!stored) throw apiError("upload_incomplete");
   if (stored.size > deps.limits.maxUploadBytes) throw apiError("file_too_large", { limit: deps.limits.maxUploadBytes });
   if (stored.size !== upload.size) throw apiError("size_mismatch", { actual: stored.size, announced: upload.size });
-  const kind = sniffPdf(await deps.store.readStart(upload.objectKey, SNIFF_BYTES));
-  if (kind === "empty") throw apiError("empty_file");
-  if (kind === "not_pdf") throw apiError("not_pdf");
+  const notPdf = notPdfCode(await deps.store.readStart(upload.objectKey, SNIFF_BYTES));
+  if (notPdf) throw apiError(notPdf);
 
   const id = randomUUID();
   const input: NewDocument = {

@@ -5,7 +5,7 @@ import type { WebDeps } from "../deps";
 import { apiError } from "../http-error";
 import { parse } from "../validate";
 
-export const directUploadKey = (uploadId: string) => `uploads/${uploadId}/source.pdf`;
+const directUploadKey = (uploadId: string) => `uploads/${uploadId}/source.pdf`;
 
 /**
  * POST /api/uploads { filename, contentType, size } → { uploadId, url, method, headers, expiresAt }.

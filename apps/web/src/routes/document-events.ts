@@ -6,7 +6,7 @@ import { watchDocument } from "../live/watch-document";
 import { DEFAULT_POLL_MS } from "./document-status";
 import { findOr404 } from "./find-document";
 
-export const DEFAULT_HEARTBEAT_MS = 15_000;
+const DEFAULT_HEARTBEAT_MS = 15_000;
 
 /**
  * GET /api/documents/{id}/events: Server-Sent Events. First the current state (`status`, then `progress` when

@@ -19,7 +19,7 @@ const encodeCursor = (createdAt: Date, id: string) =>
  * A cursor this API wrote, or a 400 `bad_cursor`: exactly what encodeCursor makes (a date PostgreSQL can hold, in
  * the one ISO form toISOString writes, re-encoded to the same text), never a date the database would refuse.
  */
-export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const bad = () => apiError("bad_cursor");
   if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw bad();
   const [iso, id, ...rest] = Buffer.from(cursor, "base64url").toString("utf8").split("|");

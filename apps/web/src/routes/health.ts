@@ -3,7 +3,7 @@ import type { WebDeps } from "../deps";
 import { apiError } from "../http-error";
 
 /** A readiness failure that names the dependencies that did not answer (and keeps their errors for the log). */
-export class NotReady extends Error {
+class NotReady extends Error {
   constructor(
     readonly dependencies: string[],
     readonly causes: unknown[],

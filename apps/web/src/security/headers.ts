@@ -6,7 +6,7 @@ import type { ObjectStore } from "@pagewise/storage";
  * The origin the browser page reads results from and PUTs direct uploads to: S3's (or S3_PUBLIC_ENDPOINT's), taken
  * from a URL signed the way the API signs them; undefined for local storage, whose files are served by this app.
  */
-export async function storageOrigin(store: ObjectStore): Promise<string | undefined> {
+async function storageOrigin(store: ObjectStore): Promise<string | undefined> {
   if (store.driver !== "s3") return undefined;
   try {
     return new URL(await store.url("documents/csp/origin.json")).origin;

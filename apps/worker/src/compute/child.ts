@@ -1,5 +1,5 @@
 import { isPermanentFailure } from "@pagewise/core";
-import { createDetector, PpocrRecognizer, type Detector, type TextRecognizer } from "@pagewise/detector";
+import { createDetector, PpocrRecognizer, type Detector } from "@pagewise/detector";
 import { openPdf, type PdfDocument } from "@pagewise/pdf";
 import { processPage } from "@pagewise/pipeline";
 import { serialized } from "./serialized-detector";
@@ -12,29 +12,17 @@ import type { ChildConfig, ChildFatal, ChildReady, ComputeReply, ComputeRequest,
  */
 const config = JSON.parse(process.argv[2] ?? "{}") as ChildConfig;
 let detector: Promise<Detector> | undefined;
-let recognizer: TextRecognizer | undefined;
+// Constructing it loads nothing: its model loads on the first page of a document that asks for OCR.
+const recognizer = new PpocrRecognizer(config.detectorOptions.threads);
 let pdf: PdfDocument | undefined;
 
 function loadDetector(): Promise<Detector> {
   detector ??= (async () => {
-    const d = createDetector(config.detectorId, {
-      threads: config.detectorThreads,
-      maxSide: config.detectorMaxSide,
-      modelPath: config.detectorModelPath,
-      labelsPath: config.detectorLabelsPath,
-      confidence: config.detectorConfidence,
-      iou: config.detectorIou,
-    });
+    const d = createDetector(config.detectorId, config.detectorOptions);
     await d.load();
     return serialized(d);
   })();
   return detector;
-}
-
-async function loadRecognizer(): Promise<TextRecognizer> {
-  recognizer ??= new PpocrRecognizer(config.detectorThreads);
-  await recognizer.load();
-  return recognizer;
 }
 
 async function closeDocument(): Promise<void> {
@@ -58,7 +46,7 @@ async function handle(request: ComputeRequest): Promise<unknown> {
         number: request.number,
         limits: request.limits,
         detector: await loadDetector(),
-        recognizer: request.ocr ? loadRecognizer : undefined,
+        recognizer: request.ocr ? recognizer : undefined,
       })) satisfies PageReply;
     }
     case "close":

@@ -89,10 +89,6 @@ export class ComputePool {
     await Promise.all(children.map((child) => child.exited));
   }
 
-  get size(): number {
-    return this.all.size;
-  }
-
   /** Sum of the children's RSS as of their last replies, bytes. */
   get childrenRss(): number {
     let total = 0;

@@ -145,11 +145,6 @@ export class ComputeProcess {
     return this.exitReason === undefined;
   }
 
-  /** Requests sent and not answered yet. */
-  get inFlight(): number {
-    return this.pending.size;
-  }
-
   /** Whether the child's memory is sampled while it works (Linux: /proc). */
   get memoryWatched(): boolean {
     return this.watch.available;

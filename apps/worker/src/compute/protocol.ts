@@ -1,5 +1,6 @@
-import type { FailureCode, PageResult } from "@pagewise/core";
+import type { DetectorId, DetectorOptions, FailureCode, PageResult } from "@pagewise/core";
 import type { RenderLimits } from "@pagewise/pdf";
+import type { PageTimings } from "@pagewise/pipeline";
 
 /**
  * Messages between the worker (parent) and its compute child. The child does the CPU-bound and memory-hungry
@@ -7,26 +8,15 @@ import type { RenderLimits } from "@pagewise/pdf";
  * can kill the child on a deadline. Buffers cross with Node's "advanced" (structured clone) serialization.
  */
 export interface ChildConfig {
-  detectorId: string;
-  detectorThreads: number;
-  detectorMaxSide: number;
-  /** Adapter settings from the environment (yolo: model file, labels file, confidence, IoU). */
-  detectorModelPath?: string;
-  detectorLabelsPath?: string;
-  detectorConfidence?: number;
-  detectorIou?: number;
+  detectorId: DetectorId;
+  /** As `detectorOptionsFrom(env)` made them in the worker: the child maps nothing. */
+  detectorOptions: DetectorOptions;
 }
 
 export type ComputeRequest =
   | { id: number; type: "open"; path: string; maxPages: number; maxImagePixels?: number }
   | { id: number; type: "page"; number: number; limits: RenderLimits; ocr?: boolean }
   | { id: number; type: "close" };
-
-export interface PageTimings {
-  renderMs: number;
-  inferenceMs: number;
-  annotateMs: number;
-}
 
 export interface OpenReply {
   numPages: number;

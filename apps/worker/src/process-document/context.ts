@@ -4,14 +4,14 @@ import type { RenderLimits } from "@pagewise/pdf";
 import type { ObjectStore } from "@pagewise/storage";
 import type { ComputePool } from "../compute/compute-pool";
 import type { PageLimitReason } from "@pagewise/core";
-import type { PageTimings } from "../compute/protocol";
+import type { PageTimings } from "@pagewise/metrics";
 
 /**
  * What happens to a page that crosses the compute child's memory ceiling or the page time limit: `skip` retries it
  * once at a reduced budget and records it skipped if it still cannot fit (the document goes on); `fail` fails the
  * document (`memory_limit` or `timeout`).
  */
-export type PageFailurePolicy = "skip" | "fail";
+type PageFailurePolicy = "skip" | "fail";
 
 export interface PipelineLimits extends RenderLimits {
   maxPages: number;
@@ -28,7 +28,7 @@ export interface PageDone {
   of: number;
   detections: number;
   /** Absent for a skipped page (nothing ran to the end). */
-  timings?: PageTimings & { uploadMs: number };
+  timings?: PageTimings;
   /** The page crossed a limit: processed at a reduced budget (`degraded`) or not at all (`skipped`). */
   limited?: { outcome: "degraded" | "skipped"; reason: PageLimitReason };
 }

@@ -12,7 +12,7 @@ import { computePage, normalBudget } from "./page";
 export type ComputedPage = { reply: PageReply; degraded?: PageLimitReason } | { skipped: PageLimitReason };
 
 /** The reduced budget renders at this share of RENDER_DPI (a quarter of the pixels, MAX_PAGE_PIXELS quartered too). */
-export const DEGRADED_SCALE = 0.5;
+const DEGRADED_SCALE = 0.5;
 
 /**
  * ... and leaves out embedded images above this many pixels (pdf.js' maxImageSize; the default keeps images up to

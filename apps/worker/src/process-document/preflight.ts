@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import { createWriteStream } from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { PermanentFailure, SNIFF_BYTES, sniffPdf } from "@pagewise/core";
+import { notPdfCode, PermanentFailure, SNIFF_BYTES } from "@pagewise/core";
 import type { Document } from "@pagewise/db/progress";
 import { ObjectNotFound } from "@pagewise/storage";
 import type { PipelineContext } from "./context";
@@ -27,9 +27,8 @@ export async function preflight(ctx: PipelineContext, doc: Document, workDir: st
   try {
     const bytes = Buffer.alloc(SNIFF_BYTES);
     const { bytesRead } = await handle.read(bytes, 0, SNIFF_BYTES, 0);
-    const kind = sniffPdf(bytes.subarray(0, bytesRead));
-    if (kind === "empty") throw new PermanentFailure("empty_file");
-    if (kind === "not_pdf") throw new PermanentFailure("not_pdf");
+    const code = notPdfCode(bytes.subarray(0, bytesRead));
+    if (code) throw new PermanentFailure(code);
   } finally {
     await handle.close();
   }

@@ -1,8 +1,7 @@
-import type * as Ort from "onnxruntime-node";
 import type { Detection, Detector, DetectorOptions, RgbaImage, Size } from "../types";
 import { modelInputSize, toModelInput } from "../preprocess";
 import { boxesFromProbabilities } from "../postprocess";
-import { createOnnxSession } from "../onnx-session";
+import { createOnnxSession, Lazy } from "../onnx-session";
 import { ppocrDetModelPath } from "../model-files";
 
 export { ppocrDetModelPath };
@@ -10,19 +9,13 @@ export { ppocrDetModelPath };
 /** PaddleOCR's text detector: a per-pixel text probability map, boxed by DB post-processing. */
 export class PpocrDetector implements Detector {
   readonly id = "ppocr-det";
-  private session: Promise<{ session: Ort.InferenceSession; ort: typeof Ort }> | undefined;
+  private readonly loaded = new Lazy(() => createOnnxSession(ppocrDetModelPath(), this.options.threads));
   private spare: Float32Array | undefined;
 
   constructor(private readonly options: DetectorOptions) {}
 
   async load(): Promise<void> {
-    this.session ??= this.createSession();
-    try {
-      await this.session;
-    } catch (error) {
-      this.session = undefined; // let a later call try again
-      throw error;
-    }
+    await this.loaded.get();
   }
 
   /** PaddleOCR's DetResizeForTest size: the long side at most maxSide, each side a multiple of 32. */
@@ -31,8 +24,7 @@ export class PpocrDetector implements Detector {
   }
 
   async detect(image: RgbaImage, outputSize: Size = image): Promise<Detection[]> {
-    await this.load();
-    const { session, ort } = await this.session!;
+    const { session, ort } = await this.loaded.get();
     // The input tensor's buffer (8.5 MB at 736×960) is reused from page to page, unless a detection is in flight.
     const reuse = this.spare;
     this.spare = undefined;
@@ -53,12 +45,6 @@ export class PpocrDetector implements Detector {
   }
 
   async dispose(): Promise<void> {
-    const pending = this.session;
-    this.session = undefined;
-    if (pending) await (await pending).session.release();
-  }
-
-  private createSession() {
-    return createOnnxSession(ppocrDetModelPath(), this.options.threads);
+    await (await this.loaded.take())?.session.release();
   }
 }

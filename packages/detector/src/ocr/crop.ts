@@ -22,7 +22,7 @@ export function cropForRecognition(image: RgbaImage, box: readonly [number, numb
   return h / w >= 1.5 ? rotateCounterClockwise(crop) : crop;
 }
 
-export function rotateCounterClockwise(image: RgbaImage): RgbaImage {
+function rotateCounterClockwise(image: RgbaImage): RgbaImage {
   const { width: w, height: h, data } = image;
   const out = new Uint8ClampedArray(w * h * 4);
   // Output is h wide, w tall: output (x, y) = input (w - 1 - y, x).

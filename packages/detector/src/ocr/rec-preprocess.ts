@@ -1,9 +1,9 @@
 import type { RgbaImage } from "@pagewise/core";
-import { resizeRgb } from "../resize-rgb";
+import { resizeIntoChw } from "../resize-chw";
 
 /** PP-OCRv4 rec_image_shape [3, 48, 320]. */
-export const REC_HEIGHT = 48;
-export const REC_MIN_WIDTH = 320;
+const REC_HEIGHT = 48;
+const REC_MIN_WIDTH = 320;
 
 export interface RecognitionInput {
   /** CHW float32, B, G, R channel order (PaddleOCR's OpenCV images), (x / 255 - 0.5) / 0.5, zero-padded right. */
@@ -23,12 +23,6 @@ export function recognitionInput(crop: RgbaImage, maxWidth = 4096): RecognitionI
   const resizedWidth = Math.max(1, Math.min(width, Math.ceil(height * ratio)));
   const plane = width * height;
   const data = new Float32Array(3 * plane);
-  const norm = (v: number) => (v / 255 - 0.5) / 0.5;
-  resizeRgb(crop, resizedWidth, height, (x, y, r, g, b) => {
-    const o = y * width + x;
-    data[o] = norm(b);
-    data[plane + o] = norm(g);
-    data[2 * plane + o] = norm(r);
-  });
+  resizeIntoChw(crop, resizedWidth, height, { data, stride: width, channels: [2, 1, 0], mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] });
   return { data, width, height };
 }

@@ -1,8 +1,8 @@
 import type { RgbaImage } from "@pagewise/core";
-import { resizeRgb } from "../resize-rgb";
+import { resizeIntoChw } from "../resize-chw";
 
 /** Ultralytics' padding colour (114, 114, 114). */
-export const LETTERBOX_GRAY = 114;
+const LETTERBOX_GRAY = 114;
 
 export interface Letterbox {
   /** CHW float32, channels R, G, B, values / 255: Ultralytics' `images` input. */
@@ -34,12 +34,7 @@ export function letterbox(image: RgbaImage, size: number): Letterbox {
   const padY = roundHalfEven((size - newH) / 2 - 0.1);
   const plane = size * size;
   const data = new Float32Array(3 * plane).fill(LETTERBOX_GRAY / 255);
-  resizeRgb(image, newW, newH, (x, y, r, g, b) => {
-    const o = (y + padY) * size + x + padX;
-    data[o] = r / 255;
-    data[plane + o] = g / 255;
-    data[2 * plane + o] = b / 255;
-  });
+  resizeIntoChw(image, newW, newH, { data, stride: size, left: padX, top: padY, channels: [0, 1, 2], mean: [0, 0, 0], std: [1, 1, 1] });
   return { data, size, ratio, padX, padY };
 }
 

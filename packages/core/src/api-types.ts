@@ -1,0 +1,65 @@
+import type { Detection, PageLimitReason, PageResult, SkippedPage } from "./detections";
+
+/*
+ * The API's response shapes as plain types, for the browser page (apps/ui imports them as types only, through
+ * `@pagewise/core/api-types`, so its bundle holds none of core's code). The web's zod schemas for the same shapes
+ * (apps/web/src/api-schemas.ts) are checked against these at compile time.
+ */
+export type { Detection, PageLimitReason, PageResult, SkippedPage };
+
+export type DocumentStatusName = "queued" | "processing" | "succeeded" | "failed" | "cancelled";
+
+/** A failed document's error, and every 4xx/5xx answer's `error`. */
+export interface Failure {
+  code: string;
+  message: string;
+}
+
+export interface DocumentSummary {
+  id: string;
+  title: string;
+  filename: string;
+  status: DocumentStatusName;
+  pageCount: number | null;
+  pagesDone: number;
+  detector: string | null;
+  ocr: boolean;
+  error: Failure | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  url: string;
+}
+
+/** A processed page in a document's page list. */
+export interface PageLinks {
+  number: number;
+  width: number;
+  height: number;
+  /** Page image pixels per PDF point. */
+  scale: number;
+  /** Number of detections. */
+  detections: number;
+  imageUrl: string;
+  jsonUrl: string;
+  degraded?: PageResult["degraded"];
+}
+
+/** A skipped page in a document's page list: no image, results or size. */
+export interface SkippedPageLinks {
+  number: number;
+  detections: 0;
+  skipped: SkippedPage["skipped"];
+}
+
+export interface DocumentDetail extends DocumentSummary {
+  pages: Array<PageLinks | SkippedPageLinks>;
+}
+
+/** GET /api/config. */
+export interface ClientConfig {
+  directUpload: boolean;
+  maxUploadBytes: number;
+  authRequired: boolean;
+  storage: "local" | "s3";
+}
