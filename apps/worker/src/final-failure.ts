@@ -17,7 +17,7 @@ export class JobStalled extends Error {
 export const BULLMQ_STALLED_REASON = "job stalled more than allowable limit";
 
 /** The error as a type this module knows: BullMQ's untyped stall reason becomes `JobStalled`, the rest is kept. */
-export function typedFailure(error: Error): Error {
+function typedFailure(error: Error): Error {
   return error.message === BULLMQ_STALLED_REASON && !(error instanceof JobStalled) ? new JobStalled(error.message) : error;
 }
 

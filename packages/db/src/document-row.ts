@@ -61,12 +61,6 @@ export const documentColumns = selectList(documentFieldColumns);
 /** The pages table's columns under the model's field names. */
 export const pageColumns = selectList(pageFieldColumns);
 
-export const terminalStatuses: readonly DocumentStatus[] = [
-  DocumentStatus.succeeded,
-  DocumentStatus.failed,
-  DocumentStatus.cancelled,
-];
-
 export interface NewDocument {
   id: string;
   title: string;

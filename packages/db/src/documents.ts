@@ -3,8 +3,8 @@ import { readDocumentWithPages, readPages, readStatus, readVersionedDocument, ty
 import type { Document, DocumentStatus, DocumentWithPages, NewDocument, Page } from "./document-row";
 import { webTransitions } from "./web-transitions";
 
-export { DocumentStatus, terminalStatuses } from "./document-row";
-export type { Document, DocumentWithPages, NewDocument, Page, PageRecord } from "./document-row";
+export { DocumentStatus } from "./document-row";
+export type { Document, DocumentWithPages, NewDocument, Page } from "./document-row";
 export type { VersionedDocument } from "./document-read";
 
 export type CancelResult = "cancelled" | "already_cancelled" | "finished" | "not_found";

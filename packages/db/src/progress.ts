@@ -7,5 +7,5 @@ export type { DocumentProgress } from "./worker-documents";
 export { StorageOwners } from "./storage-owners";
 export { createPool, closePool } from "./pool";
 export { prepareDatabase } from "./prepare";
-export { DocumentStatus, terminalStatuses } from "./document-row";
+export { DocumentStatus } from "./document-row";
 export type { Document, Page, DocumentWithPages, PageRecord } from "./document-row";
