@@ -43,7 +43,7 @@ async function main(): Promise<void> {
         detectorConfidence: env.YOLO_CONFIDENCE,
         detectorIou: env.YOLO_IOU,
       },
-      { maxDocumentsPerChild: env.WORKER_MAX_DOCUMENTS_PER_CHILD, memoryCeilingBytes: env.WORKER_MAX_CHILD_RSS_MB * 2 ** 20 },
+      { maxDocumentsPerChild: env.WORKER_MAX_DOCUMENTS_PER_CHILD, maxPagesPerChild: env.WORKER_MAX_PAGES_PER_CHILD, memoryCeilingBytes: env.WORKER_MAX_CHILD_RSS_MB * 2 ** 20 },
       log,
     );
     let stopping = false;
