@@ -184,6 +184,7 @@ async function main(): Promise<void> {
     const mb = (bytes: number) => round(bytes / 2 ** 20, 0);
     let doc: DocumentAnswer | undefined;
     let outcome: string;
+    let stoppedByUs = false;
     try {
       const uploaded = await upload(base, path.join(dir as string, file));
       if (uploaded.id) {
@@ -193,6 +194,7 @@ async function main(): Promise<void> {
           outcome = `deadline:${doc.status}`;
           // Past the deadline: cancel it, and start a fresh worker so the next file does not wait behind it.
           await fetch(`${base}/api/documents/${uploaded.id}/cancel`, { method: "POST" }).catch(() => undefined);
+          stoppedByUs = true;
           await current.stop("SIGKILL");
           await startWorker();
         }
@@ -205,7 +207,7 @@ async function main(): Promise<void> {
     const seconds = (performance.now() - t0) / 1000;
     clearInterval(sampler);
     const peak = rss.stop();
-    if (current.child.exitCode !== null || current.child.signalCode !== null) {
+    if (!stoppedByUs && (current.child.exitCode !== null || current.child.signalCode !== null)) {
       outcome += " (worker died)";
       if (worker === current) await startWorker();
     }
