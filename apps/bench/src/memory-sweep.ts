@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * npm run bench:memory -- DIR [--cgroup-mb 512] [--deadline 600] [--page-deadline 5] [--dpi 150] [--storage s3|local]
- *                            [--out FILE] [--shard I/N] [--json]
+ *                            [--out FILE] [--shard I/N] [--json] [--worker-log FILE]
  *
  * Runs every PDF in DIR, one at a time, through the real processes (web + one worker + an S3 server on loopback,
  * as `npm run bench` does) and reports per file: pages, outcome (status and error code), pages degraded or
@@ -35,9 +35,10 @@ const { values, positionals } = parseArgs({
     out: { type: "string" },
     shard: { type: "string", default: "1/1" },
     json: { type: "boolean", default: false },
+    "worker-log": { type: "string" },
   },
 });
-const usage = "usage: npm run bench:memory -- DIR [--cgroup-mb 512] [--deadline 600] [--page-deadline 5] [--dpi 150] [--storage s3|local] [--out FILE] [--shard I/N]\n";
+const usage = "usage: npm run bench:memory -- DIR [--cgroup-mb 512] [--deadline 600] [--page-deadline 5] [--dpi 150] [--storage s3|local] [--out FILE] [--shard I/N] [--worker-log FILE]\n";
 const dir = positionals[0];
 if (!dir || !fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
   process.stderr.write(usage);
@@ -133,6 +134,8 @@ async function main(): Promise<void> {
   const startWorker = async () => {
     worker = startNode(startCommand("start:worker"), { ...env, MIGRATE_ON_START: "false", LOG_LEVEL: "info" }, undefined, cgroup?.procsFile);
     procs.push(worker);
+    const logFile = values["worker-log"];
+    if (logFile) for (const stream of [worker.child.stdout, worker.child.stderr]) stream?.on("data", (chunk: Buffer) => fs.appendFileSync(logFile, chunk));
     await worker.waitFor(/worker started/, 120_000);
   };
   for (const signal of ["SIGINT", "SIGTERM"] as const)
