@@ -59,4 +59,18 @@ describe("time limits, memory caps and recycling of the compute child (real proc
     expect(new Set(pids).size).toBe(2);
     expect(worker.lines.some((l) => l.includes("max documents per child"))).toBe(true);
   }, 120_000);
+
+  it("recycles the compute child between two pages after N pages, and the document goes on in the new child", async () => {
+    const worker = await startWorker({ WORKER_MAX_PAGES_PER_CHILD: "2" });
+    const { body } = await stack.upload("rotated-arabic-4p.pdf");
+    expect(await waitForJob(stack.prefix, body.id as string, 90_000)).toBe("completed");
+    const doc = await stack.get<{ status: string; pagesDone: number; pages: { number: number; skipped?: unknown; degraded?: unknown }[] }>(`/api/documents/${body.id}`);
+    expect(doc).toMatchObject({ status: "succeeded", pagesDone: 4 });
+    expect(doc.pages.map((p) => p.number)).toEqual([1, 2, 3, 4]);
+    expect(doc.pages.every((p) => p.skipped === undefined && p.degraded === undefined)).toBe(true);
+    const pids = childPids(worker.lines);
+    expect(pids).toHaveLength(2); // pages 1-2 in the first child, 3-4 in the second
+    expect(new Set(pids).size).toBe(2);
+    expect(worker.lines.filter((l) => l.includes('"reason":"max pages per child"') && l.includes("recycling compute child between pages"))).toHaveLength(1);
+  }, 120_000);
 });

@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     const store = createObjectStore(storageConfigFrom(env));
     const compute = new ComputePool(
       { detectorId: env.DETECTOR_MODEL, detectorOptions },
-      { maxDocumentsPerChild: env.WORKER_MAX_DOCUMENTS_PER_CHILD, memoryCeilingBytes: env.WORKER_MAX_CHILD_RSS_MB * 2 ** 20 },
+      { maxDocumentsPerChild: env.WORKER_MAX_DOCUMENTS_PER_CHILD, maxPagesPerChild: env.WORKER_MAX_PAGES_PER_CHILD, memoryCeilingBytes: env.WORKER_MAX_CHILD_RSS_MB * 2 ** 20 },
       log,
     );
     let stopping = false;
