@@ -7,3 +7,7 @@ export type { Detection, PageLimitReason, PageResult, SkippedPage } from "./dete
 export { dpiOfScale } from "./detections";
 export { describeUnreachable } from "./unreachable";
 export type { RgbaImage } from "./image";
+export { isRefusedAddress, resolveWebhookTarget, WebhookTargetRefused } from "./webhook-target";
+export type { ResolvedTarget } from "./webhook-target";
+export { signWebhook, webhookSecretBytes, WEBHOOK_SECRET_PATTERN } from "./webhook-signature";
+export type { WebhookHeaders } from "./webhook-signature";

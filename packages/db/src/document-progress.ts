@@ -21,6 +21,7 @@ export interface DocumentProgress {
   claim(id: string, detector: string): Promise<Document | null>;
   setPageCount(id: string, pageCount: number): Promise<void>;
   recordPage(documentId: string, page: PageRecord): Promise<void>;
+  recordPageExclusively(documentId: string, page: PageRecord, upload: () => Promise<void>): Promise<boolean>;
   markSucceeded(id: string): Promise<boolean>;
   markFailed(id: string, code: string, message: string): Promise<boolean>;
   unfinishedOlderThan(olderThanMs: number, limit: number): Promise<Pick<Document, "id" | "status">[]>;
@@ -63,9 +64,9 @@ export class PgDocumentProgress implements DocumentProgress {
    * which never goes backwards. One statement, so both happen or neither. The document row is written even when
    * pagesDone stays (a page done again on a retry): its version (updatedAt, xmin) then says that a page changed.
    */
-  async recordPage(documentId: string, page: PageRecord): Promise<void> {
+  async recordPage(documentId: string, page: PageRecord, client: Pick<pg.Pool, "query"> = this.pool): Promise<void> {
     const t = page.timings;
-    await this.pool.query(
+    await client.query(
       `WITH page AS (
          INSERT INTO pages (document_id, number, width, height, scale, detection_count, image_key, json_key,
                             render_ms, inference_ms, annotate_ms, upload_ms, degraded_reason, skipped_reason)
@@ -96,6 +97,33 @@ export class PgDocumentProgress implements DocumentProgress {
         page.skippedReason ?? null,
       ],
     );
+  }
+
+  /**
+   * Uploads a page's objects and records it while the document row is share-locked, so that a deletion (which locks
+   * the row for update, document-deletions.ts) waits until the page is stored and recorded, and a page that starts
+   * after a deletion finds no row and stores nothing: no object is ever written under a deleted document's prefix.
+   * False, with nothing uploaded, when the document is gone.
+   */
+  async recordPageExclusively(documentId: string, page: PageRecord, upload: () => Promise<void>): Promise<boolean> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const { rowCount } = await client.query("SELECT 1 FROM documents WHERE id = $1 FOR SHARE", [documentId]);
+      if (rowCount !== 1) {
+        await client.query("ROLLBACK");
+        return false;
+      }
+      await upload();
+      await this.recordPage(documentId, page, client);
+      await client.query("COMMIT");
+      return true;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   /** processing → succeeded. False when the document was not processing (cancelled meanwhile, or already ended). */

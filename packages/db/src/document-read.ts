@@ -16,7 +16,9 @@ export const documentColumns = `id, title, filename, status, source_key AS "sour
   page_count AS "pageCount", pages_done AS "pagesDone", error_code AS "errorCode", error_message AS "errorMessage",
   detector, ocr, attempts, idempotency_key AS "idempotencyKey",
   idempotency_fingerprint AS "idempotencyFingerprint", created_at AS "createdAt", started_at AS "startedAt",
-  finished_at AS "finishedAt", updated_at AS "updatedAt"`;
+  finished_at AS "finishedAt", updated_at AS "updatedAt", expires_at AS "expiresAt", callback_url AS "callbackUrl",
+  webhook_pages AS "webhookPages", webhook_state AS "webhookState", webhook_attempts AS "webhookAttempts",
+  webhook_last_status AS "webhookLastStatus", webhook_last_attempt_at AS "webhookLastAttemptAt"`;
 
 const documentSql = `SELECT ${documentColumns} FROM documents WHERE id = $1`;
 

@@ -1,5 +1,6 @@
 import { poolOf, type Db } from "./client";
 import type pg from "pg";
+import { PgDocumentDeletions } from "./document-deletions";
 import { PgDocumentProgress, type DocumentProgress } from "./document-progress";
 import { readPages, readVersionedDocument, type VersionedDocument } from "./document-read";
 import { DocumentStatus, type Document, type DocumentWithPages, type NewDocument, type Page, type PageRecord } from "./document-types";
@@ -35,6 +36,11 @@ export class DocumentRepository implements DocumentProgress {
   private get sqlPool(): pg.Pool {
     if (!this.pool) throw noPool();
     return this.pool;
+  }
+
+  /** Deletion (SQL over the pool): used by DELETE /api/documents/{id} through deleteDocument. */
+  get deletions(): PgDocumentDeletions {
+    return new PgDocumentDeletions(this.sqlPool);
   }
 
   create(input: NewDocument): Promise<Document> {
@@ -99,6 +105,10 @@ export class DocumentRepository implements DocumentProgress {
 
   recordPage(documentId: string, page: PageRecord): Promise<void> {
     return this.progress.recordPage(documentId, page);
+  }
+
+  recordPageExclusively(documentId: string, page: PageRecord, upload: () => Promise<void>): Promise<boolean> {
+    return this.progress.recordPageExclusively(documentId, page, upload);
   }
 
   markSucceeded(id: string): Promise<boolean> {
