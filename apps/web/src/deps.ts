@@ -6,6 +6,7 @@ import type { Registry } from "prom-client";
 import type { DocumentSignals } from "./live/document-signals";
 import type { OpenStreams } from "./live/open-streams";
 import type { StatusBodies } from "./live/status-bodies";
+import type { UploadPolicy } from "./upload-options";
 
 /** What the web app needs from the outside world; main.ts builds the real ones, tests may build their own. */
 export interface WebDeps {
@@ -41,6 +42,8 @@ export interface WebDeps {
   };
   /** The built browser page (apps/ui/dist); defaults to the workspace's build output. */
   uiDir?: string;
+  /** Retention and webhook settings for uploads; unset = keep forever, no webhooks. */
+  uploadPolicy?: UploadPolicy;
   /** true once POST /api/uploads (direct-to-S3) is served: GET /api/config then tells the page to use it. */
   directUpload?: boolean;
 }

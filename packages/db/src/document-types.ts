@@ -24,6 +24,12 @@ export interface NewDocument {
   idempotencyFingerprint?: string;
   /** Recognise the text of each text detection (default false). */
   ocr?: boolean;
+  /** Retention: deleted by housekeeping after this. */
+  expiresAt?: Date | null;
+  /** Webhook target (the upload's callbackUrl, else WEBHOOK_URL). */
+  callbackUrl?: string | null;
+  /** Send document.page events too. */
+  webhookPages?: boolean;
 }
 
 /** A processed page, or a skipped one (`skippedReason`: no size, scale, image or results). */

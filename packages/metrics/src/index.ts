@@ -8,3 +8,5 @@ export { pageStages, stageBucketsSeconds } from "./stages";
 export type { PageStage, PageTimings } from "./stages";
 export { recordLimitedPage, limitedOutcomes, limitReasons } from "./record-limited-page";
 export type { LimitedOutcome, LimitReason } from "./record-limited-page";
+export { recordWebhookDelivery, webhookOutcomes } from "./record-webhook-delivery";
+export type { WebhookOutcome } from "./record-webhook-delivery";
