@@ -75,4 +75,15 @@ describe("webhook outbox (real PostgreSQL)", () => {
     expect(await documents.find(id)).toMatchObject({ webhookState: "delivered", webhookAttempts: 2, webhookLastStatus: 200 });
     expect(await deliveries.unfinished({ documentId: id })).toEqual([]);
   });
+
+  it("prunes finished deliveries after their keep time, never unfinished ones", async () => {
+    const id = await document({ callbackUrl: "https://hooks.example.com/e" });
+    await progress.markFailed(id, "not_pdf", "x");
+    const [deliveryId] = await deliveries.unfinished({ documentId: id });
+    await pool.query("UPDATE webhook_deliveries SET created_at = now() - interval '8 days' WHERE id = $1", [deliveryId]);
+    expect(await deliveries.prune(7 * 24 * 3600_000)).toBe(0); // still pending
+    await deliveries.recordAttempt(deliveryId, "failed", 410);
+    expect(await deliveries.prune(7 * 24 * 3600_000)).toBeGreaterThanOrEqual(1);
+    expect(await deliveries.find(deliveryId)).toBeUndefined();
+  });
 });

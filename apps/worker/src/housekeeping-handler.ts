@@ -21,8 +21,11 @@ export interface HousekeepingDeps {
   orphans?: Omit<OrphanSweepDeps, "log">;
   /** Deletions whose storage part failed are finished, and expired documents deleted (retention). */
   deletions?: { deletions: PgDocumentDeletions; store: OrphanSweepDeps["store"] };
-  /** Webhook deliveries without a job (lost with Redis, or a change no worker heard) are enqueued. */
-  enqueueStrayWebhooks?: () => Promise<number>;
+  /**
+   * Webhook deliveries without a job (lost with Redis, or a change no worker heard) are enqueued; finished ones are
+   * removed after a week.
+   */
+  webhooks?: { enqueueStray(): Promise<number>; prune(): Promise<number> };
 }
 
 /**
@@ -54,10 +57,10 @@ export function housekeepingHandler(deps: HousekeepingDeps): JobHandler<typeof J
       (await queue.clean(deps.keepFinishedJobsMs, 1000, "completed")).length +
       (await queue.clean(deps.keepFinishedJobsMs, 1000, "failed")).length;
     const { finished, expired } = deps.deletions ? await deleteAndExpire(deps, deps.deletions) : { finished: 0, expired: 0 };
-    const webhooks = await deps.enqueueStrayWebhooks?.().catch((error: unknown) => {
-      deps.log.warn({ err: error }, "could not enqueue pending webhook deliveries; the next run tries again");
-      return 0;
-    });
+    const webhooks = deps.webhooks && (await Promise.all([deps.webhooks.enqueueStray(), deps.webhooks.prune()]).catch((error: unknown) => {
+      deps.log.warn({ err: error }, "could not enqueue or prune webhook deliveries; the next run tries again");
+      return undefined;
+    }));
     let swept: { looked: number; removed: string[] } | undefined;
     if (deps.orphans) {
       swept = await sweepOrphans({ ...deps.orphans, log: deps.log }).catch((error: unknown) => {
@@ -65,7 +68,7 @@ export function housekeepingHandler(deps: HousekeepingDeps): JobHandler<typeof J
         return undefined;
       });
     }
-    deps.log.info({ requeued, cleaned, deletionsFinished: finished, expired, webhooks, foldersLooked: swept?.looked, orphansRemoved: swept?.removed.length }, "housekeeping done");
+    deps.log.info({ requeued, cleaned, deletionsFinished: finished, expired, webhooksEnqueued: webhooks?.[0], webhooksPruned: webhooks?.[1], foldersLooked: swept?.looked, orphansRemoved: swept?.removed.length }, "housekeeping done");
   };
 }
 

@@ -32,6 +32,8 @@ import { enqueueWebhookDeliveries } from "./webhooks/enqueue";
 const WEBHOOK_TIMEOUT_MS = 10_000;
 /** Deliveries older than this without a finished state are enqueued again by housekeeping (a no-op if their job lives). */
 const WEBHOOK_STRAY_MS = 60_000;
+/** Finished deliveries are kept this long (the status answer shows the newest from the document's own row). */
+const WEBHOOK_KEEP_MS = 7 * 24 * 3600_000;
 
 async function main(): Promise<void> {
   const env = parseEnv(workerEnvSchema);
@@ -108,7 +110,10 @@ async function main(): Promise<void> {
           batch: ORPHAN_SWEEP_BATCH,
         },
         deletions: { deletions: new PgDocumentDeletions(pool), store },
-        enqueueStrayWebhooks: () => enqueueWebhooks({ olderThanMs: WEBHOOK_STRAY_MS }),
+        webhooks: {
+          enqueueStray: () => enqueueWebhooks({ olderThanMs: WEBHOOK_STRAY_MS }),
+          prune: () => deliveries.prune(WEBHOOK_KEEP_MS),
+        },
       }),
       [JobName.DeliverWebhook]: deliverWebhookHandler({
         deliveries,

@@ -54,4 +54,13 @@ export class PgWebhookDeliveries {
       [id, state, status],
     );
   }
+
+  /** Removes finished deliveries (delivered or given up) older than `olderThanMs`; returns how many. */
+  async prune(olderThanMs: number): Promise<number> {
+    const r = await this.pool.query(
+      `DELETE FROM webhook_deliveries WHERE state IN ('delivered', 'failed') AND created_at < now() - make_interval(secs => $1)`,
+      [olderThanMs / 1000],
+    );
+    return r.rowCount ?? 0;
+  }
 }
