@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { Queue } from "bullmq";
+import { Client } from "pg";
 import { Webhook } from "standardwebhooks";
 import { bullConnection, QueueName } from "@pagewise/queue";
 import type { Service } from "../support/processes";
-import { redisUrl, waitForJob } from "../support/services";
+import { databaseUrl, redisUrl, waitForJob } from "../support/services";
 import { startStack, type Stack } from "../support/stack";
 import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from "../support/webhook-receiver";
 
@@ -86,6 +87,30 @@ describe("delete and webhooks (real processes)", () => {
     expect((await del(id)).status).toBe(404);
     const deleted = verified(await receiver.waitFor("/ok/a", 2));
     expect(deleted).toMatchObject({ type: "document.deleted", data: { id, status: "deleted" } });
+  });
+
+  it("answers 204 and then 404 while S3 is down; the objects stay recorded for housekeeping to delete", async () => {
+    const id = await upload(ONE_PAGE, {});
+    await statusUntil(id, (s) => s.status === "succeeded", 60_000);
+    await stack.s3.pause();
+    let deleted: Response;
+    try {
+      deleted = await del(id);
+    } finally {
+      await stack.s3.resume();
+    }
+    expect(deleted.status).toBe(204);
+    expect((await fetch(`${stack.base}/api/documents/${id}`)).status).toBe(404);
+    expect((await stack.s3.listKeys(`documents/${id}/`)).length).toBeGreaterThanOrEqual(3);
+    const client = new Client({ connectionString: databaseUrl() });
+    await client.connect();
+    try {
+      const { rows } = await client.query("SELECT prefixes, attempts FROM document_deletions WHERE document_id = $1", [id]);
+      expect(rows).toEqual([{ prefixes: [`documents/${id}/`], attempts: 1 }]);
+    } finally {
+      await client.end();
+    }
+    // housekeeping's part is tested in tests/integration/document-delete.test.ts (it waits a minute for the request)
   });
 
   it("refuses expiresInHours above RETENTION_HOURS; without one, RETENTION_HOURS applies", async () => {
