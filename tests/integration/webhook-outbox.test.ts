@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { closeDb, closePool, createPool, DocumentRepository, PgDocumentProgress, PgWebhookDeliveries, type Db } from "@pagewise/db";
+import { closeDb, closePool, createPool, DocumentRepository, PgWebhookDeliveries, type Db } from "@pagewise/db";
+import { PgDocumentProgress } from "@pagewise/db/progress";
 import { databaseUrl, testDb } from "../support/services";
 
 /** The database writes each webhook event with the transition that causes it (trigger documents_webhook_event). */

@@ -55,9 +55,10 @@ export function finalFailureActions(
     [JobName.Housekeeping]: async (_payload, code, error) => {
       log.error({ code, err: error }, "housekeeping failed after its last attempt; its next scheduled run tries again");
     },
-    // The handler records each attempt it finishes; this covers the ones it could not (stalled, crashed).
+    // The handler records each attempt it finishes (a give-up too); a delivery whose worker died too often (stalled)
+    // never finished its last attempt, so it is recorded failed here.
     [JobName.DeliverWebhook]: async ({ deliveryId }, code, error) => {
-      await deliveries.recordAttempt(deliveryId, "failed", null);
+      if (code === "stalled") await deliveries.recordAttempt(deliveryId, "failed", null);
       log.warn({ deliveryId, code, err: error }, "webhook delivery failed after its last attempt");
     },
   };
