@@ -100,6 +100,31 @@ describe("the web page in Chromium (real web + worker processes)", () => {
     await page.screenshot({ path: artifactPath("browser-failed.png"), fullPage: false, animations: "disabled" });
   }, 120_000);
 
+  it("deletes a document from its page: asks first, goes back to the list, and the API and the data directory know it no more", async () => {
+    await page.goto(`${base}/`);
+    const title = `Deleted ${stack.prefix}`; // the test database is shared: a title no other row has
+    await page.locator("#title-input").fill(title);
+    await page.locator("#file-input").setInputFiles(corpusFile("text-1p-pdflatex.pdf"));
+    const row = page.locator(".doc-row", { hasText: title });
+    await row.locator('.progress[data-status="succeeded"]').waitFor({ timeout: 60_000 });
+    const id = (await row.getAttribute("data-id"))!;
+    expect(fs.existsSync(path.join(dataDir, "documents", id))).toBe(true);
+
+    await row.getByRole("link", { name: title }).click();
+    await page.getByRole("heading", { level: 1, name: title }).waitFor();
+    // The first confirmation is refused: nothing happens. The second is accepted.
+    page.once("dialog", (dialog) => void dialog.dismiss());
+    await page.getByRole("button", { name: `Delete ${title}` }).click();
+    expect((await page.request.get(`${base}/api/documents/${id}`)).status()).toBe(200);
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.getByRole("button", { name: `Delete ${title}` }).click();
+    await page.getByRole("heading", { name: "Upload" }).waitFor();
+    await page.locator(".doc-row", { hasText: title }).waitFor({ state: "detached" });
+    expect((await page.request.get(`${base}/api/documents/${id}`)).status()).toBe(404);
+    expect(fs.existsSync(path.join(dataDir, "documents", id))).toBe(false);
+    await page.screenshot({ path: artifactPath("browser-deleted.png"), fullPage: false, animations: "disabled" });
+  }, 120_000);
+
   it("marks a page processed at a reduced budget and shows a skipped page without an image", async () => {
     // With the default ceiling (400 MB): the 9000 px image crosses it and is left out at the reduced budget; a
     // million operators cross it at any budget.

@@ -25,6 +25,7 @@ describe("direct-to-S3 uploads (real Postgres, Redis, S3 server)", () => {
   let app: Express;
   const created: string[] = [];
 
+  const policy = { retentionHours: 24, webhooksEnabled: true, allowPrivateWebhooks: false };
   const appWith = (storage: "s3" | "local", maxUploadBytes = 1_000_000) =>
     createApp({
       documents: new DocumentRepository(db),
@@ -35,6 +36,7 @@ describe("direct-to-S3 uploads (real Postgres, Redis, S3 server)", () => {
       log: createLogger("direct-test", "silent"),
       uploadDir: tmp,
       limits: { maxUploadBytes },
+      uploadPolicy: policy,
       checkReady: async () => undefined,
     });
 
@@ -89,6 +91,27 @@ describe("direct-to-S3 uploads (real Postgres, Redis, S3 server)", () => {
     expect(again.status).toBe(202);
     expect(again.body.id).toBe(res.body.id);
     expect(again.headers["idempotent-replayed"]).toBe("true");
+  });
+
+  it("takes callbackUrl, webhookPages and expiresInHours as JSON fields, checked as in a multipart upload, and deletes the upload's object with the document", async () => {
+    const pdf = fs.readFileSync(corpusFile("multicolumn-latex.pdf"));
+    const upload = await announce(pdf);
+    expect((await put(upload.url, pdf)).status).toBe(200);
+    const send = (fields: Record<string, unknown>) => request(app).post("/api/documents").send({ uploadId: upload.uploadId, ...fields });
+    expect((await send({ callbackUrl: "http://127.0.0.1:9/hook" })).body.error.code).toBe("callback_url_refused");
+    expect((await send({ callbackUrl: "https://hooks.example.com/x", webhookPages: "yes" })).body.error.code).toBe("bad_webhook_pages");
+    expect((await send({ expiresInHours: 25 })).body.error.code).toBe("bad_expires_in");
+    const res = await send({ callbackUrl: "http://93.184.215.14/hook", webhookPages: true, expiresInHours: 1 });
+    expect(res.status).toBe(202);
+    created.push(res.body.id as string);
+    expect(Date.parse(res.body.expiresAt as string) - Date.now()).toBeGreaterThan(3500_000);
+    expect(res.body.webhook).toEqual({ state: null, attempts: 0, lastStatus: null, lastAttemptAt: null });
+    expect(await db.document.findUnique({ where: { id: res.body.id } })).toMatchObject({ callbackUrl: "http://93.184.215.14/hook", webhookPages: true });
+
+    expect((await request(app).delete(`/api/documents/${res.body.id}`)).status).toBe(204);
+    expect((await request(app).get(`/api/documents/${res.body.id}`)).status).toBe(404);
+    expect(await s3.listKeys(`uploads/${upload.uploadId}/`)).toEqual([]);
+    expect(await db.upload.findUnique({ where: { id: upload.uploadId } })).toBeNull();
   });
 
   it("checks size and magic bytes in the bucket before anything is queued", async () => {

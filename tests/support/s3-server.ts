@@ -6,6 +6,21 @@ import S3rver from "s3rver";
 import type { StorageConfig } from "@pagewise/config";
 import { createObjectStore } from "@pagewise/storage";
 
+/*
+ * s3rver 3.7's DeleteObjects deletes its keys in parallel, and each deletion then removes the directories it left
+ * empty with a readdir/rmdir pair that races with its siblings' (ENOENT, or ENOTEMPTY: "InternalError"). Real S3 has
+ * no directories. Deleting one object at a time in the test server keeps a batch's semantics without the race.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const FilesystemStore = require("s3rver/lib/stores/filesystem") as { prototype: { deleteObject(bucket: string, key: string): Promise<void> } };
+const parallelDelete = FilesystemStore.prototype.deleteObject;
+let deletions: Promise<unknown> = Promise.resolve();
+FilesystemStore.prototype.deleteObject = function (this: unknown, bucket: string, key: string) {
+  const next = deletions.then(() => parallelDelete.call(this, bucket, key));
+  deletions = next.catch(() => undefined);
+  return next;
+};
+
 export interface TestS3Server {
   endpoint: string;
   bucket: string;

@@ -77,6 +77,12 @@ export const api = {
     return (await res.json()) as DocumentDetail;
   },
 
+  /** DELETE the document (rows and stored files). A 404 means it is gone already: deleted all the same. */
+  async remove(id: string): Promise<void> {
+    const res = await request(`/api/documents/${id}`, { method: "DELETE" });
+    if (res.status !== 204 && res.status !== 404) throw await errorFrom(res);
+  },
+
   /** The server's whole-document export, or null when the route does not exist (then the page builds it). */
   async exportJson(id: string): Promise<unknown | null> {
     if (features.exportRoute === false) return null;

@@ -116,10 +116,22 @@ const titleSchema = z.string().trim().min(1).max(MAX_TITLE_LENGTH).refine(noCont
 /** A file name as a client sends it (stored, cut to MAX_TITLE_LENGTH). */
 export const filenameSchema = z.string().refine(noControlCharacters);
 
+/** A webhook target as a client sends it (where it resolves to is checked separately: webhook-target.ts). */
+export const callbackUrlSchema = z
+  .string()
+  .max(2048)
+  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol))
+  .describe("http(s) URL that receives this document's signed webhook events (else WEBHOOK_URL)");
+/** Hours until the document is deleted (retention); at most RETENTION_HOURS when that is set. */
+export const expiresInHoursSchema = z.number().positive().max(10 * 365 * 24).describe("Delete the document this many hours after upload (at most RETENTION_HOURS when that is set)");
+
 /** Multipart fields of POST /api/documents besides the file. */
 export const uploadFields = z.object({
   title: titleSchema.optional(),
   ocr: z.stringbool().optional().describe('"true": recognise the text of each text detection (adds text and textScore)'),
+  callbackUrl: callbackUrlSchema.optional(),
+  webhookPages: z.stringbool().optional().describe('"true": also send a document.page event per page'),
+  expiresInHours: z.coerce.number().pipe(expiresInHoursSchema).optional(),
 });
 /** POST /api/uploads: announce a direct-to-S3 upload. */
 export const directUploadRequest = z
@@ -136,6 +148,9 @@ export const documentFromUploadBody = z
     uploadId: z.uuid(),
     title: titleSchema.optional(),
     ocr: z.boolean().optional(),
+    callbackUrl: callbackUrlSchema.optional(),
+    webhookPages: z.boolean().optional(),
+    expiresInHours: expiresInHoursSchema.optional(),
   })
   .register(apiRegistry, { id: "DocumentFromUpload" });
 
@@ -176,6 +191,15 @@ const documentStatusSchema = z
 const failureSchema = z.object({ code: z.string(), message: z.string() });
 const isoDate = z.iso.datetime({ offset: true });
 
+const webhookSummarySchema = z
+  .object({
+    state: z.enum(["pending", "retrying", "delivered", "failed"]).nullable().describe("null: no event yet"),
+    attempts: z.number().int(),
+    lastStatus: z.number().int().nullable().describe("The receiver's HTTP status; null when none (network error, refused)"),
+    lastAttemptAt: isoDate.nullable(),
+  })
+  .register(apiRegistry, { id: "WebhookSummary" });
+
 const documentSummarySchema = z
   .object({
     id: z.uuid(),
@@ -190,6 +214,8 @@ const documentSummarySchema = z
     createdAt: isoDate,
     startedAt: isoDate.nullable(),
     finishedAt: isoDate.nullable(),
+    expiresAt: isoDate.nullable().describe("When retention deletes the document; null = kept until deleted"),
+    webhook: webhookSummarySchema.nullable().describe("The last webhook delivery; null when the document has no webhook target"),
     url: z.string(),
   })
   .register(apiRegistry, { id: "DocumentSummary" });

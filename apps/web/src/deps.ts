@@ -5,6 +5,7 @@ import type { ObjectStore } from "@pagewise/storage";
 import type { Registry } from "prom-client";
 import type { OpenStreams } from "./live/open-streams";
 import type { StatusBodies } from "./live/status-bodies";
+import type { UploadPolicy } from "./upload-options";
 
 /** What the web app needs from the outside world; main.ts builds the real ones, tests may build their own. */
 export interface WebDeps {
@@ -42,6 +43,8 @@ export interface WebDeps {
   };
   /** The built browser page (apps/ui/dist); defaults to the workspace's build output. */
   uiDir?: string;
+  /** Retention and webhook settings for uploads; unset = keep forever, no webhooks. */
+  uploadPolicy?: UploadPolicy;
   /** true once POST /api/uploads (direct-to-S3) is served: GET /api/config then tells the page to use it. */
   directUpload?: boolean;
 }

@@ -41,6 +41,12 @@ async function main(): Promise<void> {
       log,
       uploadDir,
       limits: { maxUploadBytes: env.MAX_UPLOAD_BYTES },
+      uploadPolicy: {
+        retentionHours: env.RETENTION_HOURS,
+        webhookUrl: env.WEBHOOK_URL,
+        webhooksEnabled: env.WEBHOOK_SECRET !== undefined,
+        allowPrivateWebhooks: env.WEBHOOK_ALLOW_PRIVATE,
+      },
       checkReady: readinessCheck({ PostgreSQL: () => db.$queryRaw`SELECT 1`, Redis: () => redis.ping() }),
     });
     listenWithGracefulShutdown(app, {

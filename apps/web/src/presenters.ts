@@ -18,6 +18,15 @@ export function presentSummary(doc: Document) {
     createdAt: doc.createdAt.toISOString(),
     startedAt: doc.startedAt?.toISOString() ?? null,
     finishedAt: doc.finishedAt?.toISOString() ?? null,
+    expiresAt: doc.expiresAt?.toISOString() ?? null,
+    webhook: doc.callbackUrl
+      ? {
+          state: (doc.webhookState as "pending" | "retrying" | "delivered" | "failed" | null) ?? null,
+          attempts: doc.webhookAttempts,
+          lastStatus: doc.webhookLastStatus,
+          lastAttemptAt: doc.webhookLastAttemptAt?.toISOString() ?? null,
+        }
+      : null,
     url: documentPath(doc.id),
   };
 }

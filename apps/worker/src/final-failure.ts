@@ -1,6 +1,6 @@
 import type { Job } from "bullmq";
 import { failureMessages, type FailureCode } from "@pagewise/core";
-import type { DocumentProgress } from "@pagewise/db/progress";
+import type { DocumentProgress, PgWebhookDeliveries } from "@pagewise/db/progress";
 import type { Logger } from "@pagewise/logger";
 import { isJobName, JobName, type JobPayload, parseJobPayload } from "@pagewise/queue";
 import { DetectorUnavailable } from "./compute/errors";
@@ -40,7 +40,11 @@ export type FinalFailureActions = {
   [N in JobName]: (payload: JobPayload<N>, code: FinalFailureCode, error: Error) => Promise<void>;
 };
 
-export function finalFailureActions(documents: DocumentProgress, log: Logger): FinalFailureActions {
+export function finalFailureActions(
+  documents: DocumentProgress,
+  deliveries: Pick<PgWebhookDeliveries, "recordAttempt">,
+  log: Logger,
+): FinalFailureActions {
   return {
     // Permanent failures were already marked with their own code; markFailed leaves finished documents alone.
     [JobName.ProcessDocument]: async ({ documentId }, code, error) => {
@@ -50,6 +54,12 @@ export function finalFailureActions(documents: DocumentProgress, log: Logger): F
     // Nothing to mark: the scheduler runs it again at its next interval.
     [JobName.Housekeeping]: async (_payload, code, error) => {
       log.error({ code, err: error }, "housekeeping failed after its last attempt; its next scheduled run tries again");
+    },
+    // The handler records each attempt it finishes (a give-up too); a delivery whose worker died too often (stalled)
+    // never finished its last attempt, so it is recorded failed here.
+    [JobName.DeliverWebhook]: async ({ deliveryId }, code, error) => {
+      if (code === "stalled") await deliveries.recordAttempt(deliveryId, "failed", null);
+      log.warn({ deliveryId, code, err: error }, "webhook delivery failed after its last attempt");
     },
   };
 }

@@ -1,10 +1,13 @@
 import type { Queue } from "bullmq";
 import { failureMessages } from "@pagewise/core";
-import type { DocumentProgress } from "@pagewise/db/progress";
+import { deleteDocument, finishDeletion, type DocumentProgress, type PgDocumentDeletions } from "@pagewise/db/progress";
 import type { Logger } from "@pagewise/logger";
 import type { DocumentQueue, JobName } from "@pagewise/queue";
 import type { JobHandler } from "./handlers";
 import { sweepOrphans, type OrphanSweepDeps } from "./orphan-sweep";
+
+/** A deletion younger than this is left to the request that is making it. */
+const DELETION_GRACE_MS = 60_000;
 
 export interface HousekeepingDeps {
   documents: DocumentProgress;
@@ -16,6 +19,13 @@ export interface HousekeepingDeps {
   keepFinishedJobsMs: number;
   /** Storage folders that no row owns are removed (orphan-sweep.ts); without it, storage is not swept. */
   orphans?: Omit<OrphanSweepDeps, "log">;
+  /** Deletions whose storage part failed are finished, and expired documents deleted (retention). */
+  deletions?: { deletions: PgDocumentDeletions; store: OrphanSweepDeps["store"] };
+  /**
+   * Webhook deliveries without a job (lost with Redis, or a change no worker heard) are enqueued; finished ones are
+   * removed after a week.
+   */
+  webhooks?: { enqueueStray(): Promise<number>; prune(): Promise<number> };
 }
 
 /**
@@ -46,6 +56,11 @@ export function housekeepingHandler(deps: HousekeepingDeps): JobHandler<typeof J
     const cleaned =
       (await queue.clean(deps.keepFinishedJobsMs, 1000, "completed")).length +
       (await queue.clean(deps.keepFinishedJobsMs, 1000, "failed")).length;
+    const { finished, expired } = deps.deletions ? await deleteAndExpire(deps, deps.deletions) : { finished: 0, expired: 0 };
+    const webhooks = deps.webhooks && (await Promise.all([deps.webhooks.enqueueStray(), deps.webhooks.prune()]).catch((error: unknown) => {
+      deps.log.warn({ err: error }, "could not enqueue or prune webhook deliveries; the next run tries again");
+      return undefined;
+    }));
     let swept: { looked: number; removed: string[] } | undefined;
     if (deps.orphans) {
       swept = await sweepOrphans({ ...deps.orphans, log: deps.log }).catch((error: unknown) => {
@@ -53,6 +68,22 @@ export function housekeepingHandler(deps: HousekeepingDeps): JobHandler<typeof J
         return undefined;
       });
     }
-    deps.log.info({ requeued, cleaned, foldersLooked: swept?.looked, orphansRemoved: swept?.removed.length }, "housekeeping done");
+    deps.log.info({ requeued, cleaned, deletionsFinished: finished, expired, webhooksEnqueued: webhooks?.[0], webhooksPruned: webhooks?.[1], foldersLooked: swept?.looked, orphansRemoved: swept?.removed.length }, "housekeeping done");
   };
+}
+
+/**
+ * Finishes deletions whose storage calls failed (the row is already gone; the objects go now), then deletes expired
+ * documents through the same path as DELETE /api/documents/{id}. A storage failure is recorded and retried next run.
+ */
+async function deleteAndExpire(deps: HousekeepingDeps, d: NonNullable<HousekeepingDeps["deletions"]>): Promise<{ finished: number; expired: number }> {
+  const common = { deletions: d.deletions, store: d.store, log: deps.log };
+  let finished = 0;
+  for (const pending of await d.deletions.pending(DELETION_GRACE_MS, 100)) if (await finishDeletion(common, pending)) finished += 1;
+  let expired = 0;
+  for (const id of await d.deletions.expired(100)) {
+    if ((await deleteDocument({ ...common, removeJob: (jobId) => deps.queue.removeJob(jobId) }, id)) !== "not_found") expired += 1;
+  }
+  if (expired) deps.log.info({ expired }, "deleted documents past their retention");
+  return { finished, expired };
 }

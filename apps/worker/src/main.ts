@@ -1,10 +1,20 @@
 import { Worker } from "bullmq";
 import { detectorOptionsFrom, parseEnv, storageConfigFrom, workerEnvSchema, type WorkerEnv } from "@pagewise/config";
-import { closePool, createPool, PgDocumentProgress, prepareDatabase, StorageOwners } from "@pagewise/db/progress";
+import { webhookSecretBytes } from "@pagewise/core";
+import {
+  closePool,
+  createPool,
+  DocumentChangeListener,
+  PgDocumentDeletions,
+  PgDocumentProgress,
+  PgWebhookDeliveries,
+  prepareDatabase,
+  StorageOwners,
+} from "@pagewise/db/progress";
 import { checkDetectorConfig } from "@pagewise/detector/model-files";
 import { createLogger } from "@pagewise/logger";
-import { recordLimitedPage, recordPageTimings } from "@pagewise/metrics";
-import { bullConnection, connectRedis, DocumentQueue, JobName, QueueName } from "@pagewise/queue";
+import { recordLimitedPage, recordPageTimings, recordWebhookDelivery } from "@pagewise/metrics";
+import { bullConnection, connectRedis, DocumentQueue, JobName, QueueName, WebhookQueue } from "@pagewise/queue";
 import { createObjectStore } from "@pagewise/storage";
 import { ComputePool } from "./compute/compute-pool";
 import { processDocumentHandler } from "./document-handler";
@@ -15,6 +25,15 @@ import { ORPHAN_SWEEP_BATCH, redisSweepCursor } from "./sweep-cursor";
 import { installShutdown } from "./shutdown";
 import { startRssReporter } from "./rss-reporter";
 import { removeStaleTempDirs } from "./temp-dirs";
+import { deliverWebhookHandler } from "./webhooks/deliver-handler";
+import { enqueueWebhookDeliveries } from "./webhooks/enqueue";
+
+/** A webhook attempt's time limit (the whole request and answer). */
+const WEBHOOK_TIMEOUT_MS = 10_000;
+/** Deliveries older than this without a finished state are enqueued again by housekeeping (a no-op if their job lives). */
+const WEBHOOK_STRAY_MS = 60_000;
+/** Finished deliveries are kept this long (the status answer shows the newest from the document's own row). */
+const WEBHOOK_KEEP_MS = 7 * 24 * 3600_000;
 
 async function main(): Promise<void> {
   let env: WorkerEnv;
@@ -42,6 +61,10 @@ async function main(): Promise<void> {
     const documents = new PgDocumentProgress(pool);
     const queue = new DocumentQueue(producerRedis, env.QUEUE_PREFIX);
     const store = createObjectStore(storageConfigFrom(env));
+    const webhookQueue = new WebhookQueue(producerRedis, env.QUEUE_PREFIX);
+    const deliveries = new PgWebhookDeliveries(pool);
+    const enqueueWebhooks = (which: { documentId: string } | { olderThanMs: number }) =>
+      enqueueWebhookDeliveries({ deliveries, queue: webhookQueue, log }, which);
     const compute = new ComputePool(
       { detectorId: env.DETECTOR_MODEL, detectorOptions },
       { maxDocumentsPerChild: env.WORKER_MAX_DOCUMENTS_PER_CHILD, maxPagesPerChild: env.WORKER_MAX_PAGES_PER_CHILD, memoryCeilingBytes: env.WORKER_MAX_CHILD_RSS_MB * 2 ** 20 },
@@ -87,6 +110,19 @@ async function main(): Promise<void> {
           graceMs: env.HOUSEKEEPING_ORPHAN_GRACE_SECONDS * 1000,
           batch: ORPHAN_SWEEP_BATCH,
         },
+        deletions: { deletions: new PgDocumentDeletions(pool), store },
+        webhooks: {
+          enqueueStray: () => enqueueWebhooks({ olderThanMs: WEBHOOK_STRAY_MS }),
+          prune: () => deliveries.prune(WEBHOOK_KEEP_MS),
+        },
+      }),
+      [JobName.DeliverWebhook]: deliverWebhookHandler({
+        deliveries,
+        secret: env.WEBHOOK_SECRET === undefined ? undefined : webhookSecretBytes(env.WEBHOOK_SECRET),
+        allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
+        timeoutMs: WEBHOOK_TIMEOUT_MS,
+        log,
+        onOutcome: (outcome) => recordWebhookDelivery(producerRedis, env.QUEUE_PREFIX, outcome),
       }),
     };
 
@@ -98,10 +134,30 @@ async function main(): Promise<void> {
       stalledInterval: env.WORKER_STALLED_INTERVAL_MS,
       maxStalledCount: env.WORKER_MAX_STALLED_COUNT,
     });
-    const onFinalFailure = finalFailureActions(documents, log);
+    const onFinalFailure = finalFailureActions(documents, deliveries, log);
     worker.on("failed", (job, error) => void recordFinalFailure(onFinalFailure, log, job, error));
     worker.on("error", (error) => log.error({ err: error }, "worker error"));
-    await worker.waitUntilReady();
+    // Webhooks: their own queue and Worker, so a slow receiver never holds a document slot. Events are heard on the
+    // documents' change feed (the trigger that wrote them also notifies) and enqueued at once.
+    const webhookWorker = new Worker(QueueName.Webhooks, dispatcher(handlers), {
+      connection: bullConnection("worker", env.REDIS_URL, tls),
+      prefix: env.QUEUE_PREFIX,
+      concurrency: env.WEBHOOK_CONCURRENCY,
+      lockDuration: env.WORKER_LOCK_DURATION_MS,
+      stalledInterval: env.WORKER_STALLED_INTERVAL_MS,
+    });
+    webhookWorker.on("failed", (job, error) => void recordFinalFailure(onFinalFailure, log, job, error));
+    webhookWorker.on("error", (error) => log.error({ err: error }, "webhook worker error"));
+    const changes = env.WEBHOOK_SECRET === undefined ? undefined : new DocumentChangeListener(env.DATABASE_URL, {
+      tls: { rejectUnauthorized: env.DATABASE_SSL_REJECT_UNAUTHORIZED },
+      onError: (error) => log.warn({ err: error }, "document change feed lost; reconnecting"),
+    });
+    const enqueueQuietly = (which: { documentId: string } | { olderThanMs: number }) =>
+      void enqueueWebhooks(which).catch((error: unknown) => log.warn({ err: error }, "could not enqueue webhook deliveries; housekeeping will"));
+    changes?.on("change", (documentId) => enqueueQuietly({ documentId }));
+    changes?.on("live", (live) => live && enqueueQuietly({ olderThanMs: 0 }));
+    await changes?.start();
+    await Promise.all([worker.waitUntilReady(), webhookWorker.waitUntilReady()]);
     await queue.scheduleHousekeeping(env.HOUSEKEEPING_INTERVAL_SECONDS * 1000);
     log.info({ queue: QueueName.Documents, concurrency: env.WORKER_CONCURRENCY, detector: env.DETECTOR_MODEL }, "worker started");
 
@@ -113,11 +169,15 @@ async function main(): Promise<void> {
       beginStopping: () => {
         stopping = true;
       },
-      closeWorker: () => worker.close(),
+      closeWorker: async () => {
+        await changes?.close();
+        await Promise.all([worker.close(), webhookWorker.close()]);
+      },
       killCompute: () => compute.killAll(),
       closeRest: async () => {
         rssReporter.stop();
         await queue.close();
+        await webhookQueue.close();
         producerRedis.disconnect();
         await closePool(pool);
       },

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { detectorIds, unknownDetector } from "@pagewise/core";
+import { detectorIds, unknownDetector, webhookSecretBytes } from "@pagewise/core";
 
 /** Booleans from the environment: "true/false/1/0/yes/no/on/off". */
 const bool = (fallback: boolean) => z.stringbool().default(fallback);
@@ -39,6 +39,21 @@ export const commonEnvSchema = z.object({
   S3_PUBLIC_ENDPOINT: optionalString,
   AWS_ACCESS_KEY_ID: optionalString,
   AWS_SECRET_ACCESS_KEY: optionalString,
+  /** Standard Webhooks signing secret, "whsec_" + base64 of 24-64 bytes; unset = no webhooks. */
+  WEBHOOK_SECRET: optionalString.refine(
+    (v) => {
+      if (v === undefined) return true;
+      try {
+        webhookSecretBytes(v);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'expected "whsec_" followed by base64 of 24 to 64 random bytes (e.g. whsec_$(openssl rand -base64 32))' },
+  ),
+  /** true: webhooks may target loopback, private and link-local addresses (local development, tests). */
+  WEBHOOK_ALLOW_PRIVATE: bool(false),
 });
 
 export const webEnvSchema = commonEnvSchema.extend({
@@ -54,6 +69,13 @@ export const webEnvSchema = commonEnvSchema.extend({
   /** HTTP basic auth for the queue dashboard at /admin/queues; both unset (or either) = dashboard off. */
   ADMIN_USER: optionalString,
   ADMIN_PASSWORD: optionalString,
+  /** Retention: documents are deleted this many hours after upload; an upload may ask for less. Unset = kept. */
+  RETENTION_HOURS: optionalString.pipe(z.coerce.number<string | undefined>().positive().optional()),
+  /** Webhook target of every document uploaded without a callbackUrl of its own. */
+  WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+}).refine((env) => !env.WEBHOOK_URL || env.WEBHOOK_SECRET, {
+  message: "WEBHOOK_URL needs WEBHOOK_SECRET (events are signed)",
+  path: ["WEBHOOK_SECRET"],
 });
 
 /**
@@ -102,6 +124,8 @@ export const workerEnvSchema = commonEnvSchema.extend({
   /** Storage folders no row owns are removed once their newest object is this old (an upload in flight is younger). */
   HOUSEKEEPING_ORPHAN_GRACE_SECONDS: int(3600, 60),
   WORKER_CONCURRENCY: int(1, 1),
+  /** Webhook deliveries sent at once per worker process. */
+  WEBHOOK_CONCURRENCY: int(8, 1),
 });
 
 /**

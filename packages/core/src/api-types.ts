@@ -28,7 +28,19 @@ export interface DocumentSummary {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** When retention deletes the document; null = kept until deleted. */
+  expiresAt: string | null;
+  /** The last webhook delivery; null when the document has no webhook target. */
+  webhook: WebhookSummary | null;
   url: string;
+}
+
+interface WebhookSummary {
+  /** null: no event yet. */
+  state: "pending" | "retrying" | "delivered" | "failed" | null;
+  attempts: number;
+  lastStatus: number | null;
+  lastAttemptAt: string | null;
 }
 
 /** A processed page in a document's page list. */

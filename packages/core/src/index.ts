@@ -8,3 +8,7 @@ export { describeUnreachable } from "./unreachable";
 export type { RgbaImage } from "./image";
 export { detectorIds, unknownDetector } from "./detector-settings";
 export type { DetectorId, DetectorOptions } from "./detector-settings";
+export { isRefusedAddress, resolveWebhookTarget, WebhookTargetRefused } from "./webhook-target";
+export type { ResolvedTarget } from "./webhook-target";
+export { signWebhook, webhookSecretBytes } from "./webhook-signature";
+export type { WebhookHeaders } from "./webhook-signature";

@@ -33,6 +33,13 @@ const documentFieldColumns: { readonly [F in keyof Document]-?: string } = {
   startedAt: "started_at",
   finishedAt: "finished_at",
   updatedAt: "updated_at",
+  expiresAt: "expires_at",
+  callbackUrl: "callback_url",
+  webhookPages: "webhook_pages",
+  webhookState: "webhook_state",
+  webhookAttempts: "webhook_attempts",
+  webhookLastStatus: "webhook_last_status",
+  webhookLastAttemptAt: "webhook_last_attempt_at",
 };
 
 const pageFieldColumns: { readonly [F in keyof Page]-?: string } = {
@@ -72,6 +79,12 @@ export interface NewDocument {
   idempotencyFingerprint?: string;
   /** Recognise the text of each text detection (default false). */
   ocr?: boolean;
+  /** Retention: deleted by housekeeping after this. */
+  expiresAt?: Date | null;
+  /** Webhook target (the upload's callbackUrl, else WEBHOOK_URL). */
+  callbackUrl?: string | null;
+  /** Send document.page events too. */
+  webhookPages?: boolean;
 }
 
 /** A processed page, or a skipped one (`skippedReason`: no size, scale, image or results). */

@@ -2,6 +2,7 @@ import type { Db } from "./client";
 import { readDocumentWithPages, readPages, readStatus, readVersionedDocument, type VersionedDocument } from "./document-read";
 import type { Document, DocumentStatus, DocumentWithPages, NewDocument, Page } from "./document-row";
 import { webTransitions } from "./web-transitions";
+import { PgDocumentDeletions } from "./document-deletions";
 
 export { DocumentStatus } from "./document-row";
 export type { Document, DocumentWithPages, NewDocument, Page } from "./document-row";
@@ -32,6 +33,11 @@ export class DocumentRepository {
   private async written<T>(result: T): Promise<T> {
     await this.changes?.caughtUp();
     return result;
+  }
+
+  /** Deletion (SQL over the pool): used by DELETE /api/documents/{id} through deleteDocument. */
+  get deletions(): PgDocumentDeletions {
+    return new PgDocumentDeletions(this.db.pool);
   }
 
   /** → queued. An INSERT: no one can have kept or be watching a document that did not exist, so nothing to wait for. */

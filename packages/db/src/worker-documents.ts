@@ -10,6 +10,7 @@ export interface DocumentProgress {
   claim(id: string, detector: string): Promise<Document | null>;
   setPageCount(id: string, pageCount: number): Promise<void>;
   recordPage(documentId: string, page: PageRecord): Promise<void>;
+  recordPageExclusively(documentId: string, page: PageRecord, upload: () => Promise<void>): Promise<boolean>;
   markSucceeded(id: string): Promise<boolean>;
   markFailed(id: string, code: string, message: string): Promise<boolean>;
   unfinishedOlderThan(olderThanMs: number, limit: number): Promise<Pick<Document, "id" | "status">[]>;
@@ -26,6 +27,8 @@ export class PgDocumentProgress implements DocumentProgress {
   claim = (id: string, detector: string) => workerTransitions.claim(this.pool, id, detector);
   setPageCount = (id: string, pageCount: number) => workerTransitions.setPageCount(this.pool, id, pageCount);
   recordPage = (documentId: string, page: PageRecord) => workerTransitions.recordPage(this.pool, documentId, page);
+  recordPageExclusively = (documentId: string, page: PageRecord, upload: () => Promise<void>) =>
+    workerTransitions.recordPageExclusively(this.pool, documentId, page, upload);
   markSucceeded = (id: string) => workerTransitions.markSucceeded(this.pool, id);
   markFailed = (id: string, code: string, message: string) => workerTransitions.markFailed(this.pool, id, code, message);
 }

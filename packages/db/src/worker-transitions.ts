@@ -39,7 +39,7 @@ export const workerTransitions = {
    * pagesDone stays (a page done again on a retry): its version (updatedAt, xmin) then says that a page changed, and
    * its trigger notifies the web.
    */
-  async recordPage(pool: pg.Pool, documentId: string, page: PageRecord): Promise<void> {
+  async recordPage(pool: Pick<pg.Pool, "query">, documentId: string, page: PageRecord): Promise<void> {
     const t = page.timings;
     await pool.query(
       `WITH page AS (
@@ -72,6 +72,33 @@ export const workerTransitions = {
         page.skippedReason ?? null,
       ],
     );
+  },
+
+  /**
+   * Uploads a page's objects and records it while the document row is share-locked, so that a deletion (which locks
+   * the row for update, document-deletions.ts) waits until the page is stored and recorded, and a page that starts
+   * after a deletion finds no row and stores nothing: no object is ever written under a deleted document's prefix.
+   * False, with nothing uploaded, when the document is gone.
+   */
+  async recordPageExclusively(pool: pg.Pool, documentId: string, page: PageRecord, upload: () => Promise<void>): Promise<boolean> {
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      const { rowCount } = await client.query("SELECT 1 FROM documents WHERE id = $1 FOR SHARE", [documentId]);
+      if (rowCount !== 1) {
+        await client.query("ROLLBACK");
+        return false;
+      }
+      await upload();
+      await workerTransitions.recordPage(client, documentId, page);
+      await client.query("COMMIT");
+      return true;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   },
 
   /** processing → succeeded. False when the document was not processing (cancelled meanwhile, or already ended). */

@@ -3,6 +3,7 @@ import type { Metric, Registry } from "prom-client";
 import { metricsKeys } from "./keys";
 import { pagesProcessed, stageHistogramSamples, type Sample } from "./from-hash";
 import { DEFAULT_WORKER_TTL_SECONDS } from "./record-worker-rss";
+import { webhookOutcomes } from "./record-webhook-delivery";
 import { limitedField, limitReasons, type LimitedOutcome } from "./record-limited-page";
 
 const metricNames = {
@@ -11,6 +12,7 @@ const metricNames = {
   pagesSkipped: "pagewise_pages_skipped_total",
   stageSeconds: "pagewise_page_stage_duration_seconds",
   workerRss: "pagewise_worker_rss_bytes",
+  webhookDeliveries: "pagewise_webhook_deliveries_total",
 };
 
 /**
@@ -63,6 +65,17 @@ export function registerWorkerMetrics(registry: Registry, redis: Redis, prefix: 
   );
   registry.registerMetric(
     scrapeTimeMetric(metricNames.pagesSkipped, "Pages that crossed a limit at the reduced budget too and were skipped (by reason).", "counter", limited("skipped")),
+  );
+  registry.registerMetric(
+    scrapeTimeMetric(
+      metricNames.webhookDeliveries,
+      "Webhook delivery attempts by outcome: delivered (2xx), retried (network error, 5xx, 429), failed (given up: other status, refused target, last attempt).",
+      "counter",
+      async () => {
+        const hash = await redis.hgetall(keys.webhookDeliveries);
+        return webhookOutcomes.map((outcome) => ({ labels: { outcome }, value: Number(hash[outcome] ?? 0) || 0 }));
+      },
+    ),
   );
   registry.registerMetric(
     scrapeTimeMetric(metricNames.workerRss, "Resident set size of each live worker process, as it last reported.", "gauge", async () => {

@@ -8,6 +8,8 @@ export function metricsKeys(prefix: string) {
     pageTimings: `${prefix}:metrics:page-timings`,
     /** Hash: pages degraded or skipped at a limit, `degraded:memory`, `skipped:timeout`, ... */
     pageLimits: `${prefix}:metrics:page-limits`,
+    /** Hash: webhook delivery attempts by outcome (`delivered`, `retried`, `failed`). */
+    webhookDeliveries: `${prefix}:metrics:webhook-deliveries`,
     /** Sorted set: worker id → last report (ms since epoch), to find the live per-worker hashes without SCAN. */
     workers: `${prefix}:metrics:workers`,
     /** Hash per worker: { rssBytes, updatedAt }, expiring when the worker stops reporting. */

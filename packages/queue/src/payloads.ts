@@ -11,6 +11,8 @@ import { JobName } from "./names";
 export const jobPayloadSchemas = {
   [JobName.ProcessDocument]: z.object({ documentId: z.uuid() }),
   [JobName.Housekeeping]: z.object({}),
+  /** A row of webhook_deliveries (its event, target and body are there): `msg_` + 32 hex digits. */
+  [JobName.DeliverWebhook]: z.object({ deliveryId: z.string().regex(/^msg_[0-9a-f]{32}$/) }),
 } as const;
 
 export type JobPayload<N extends JobName> = z.infer<(typeof jobPayloadSchemas)[N]>;

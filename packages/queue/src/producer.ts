@@ -57,3 +57,26 @@ export class DocumentQueue {
     await this.queue.close();
   }
 }
+
+/**
+ * Enqueues webhook deliveries on their own queue. The job id is the delivery id (`msg_…`, never a document's uuid):
+ * a delivery enqueued by several workers at once, or again by housekeeping, is one job.
+ */
+export class WebhookQueue {
+  readonly queue: Queue;
+
+  constructor(connection: Redis, prefix: string) {
+    this.queue = new Queue(QueueName.Webhooks, { connection, prefix });
+  }
+
+  async enqueueDelivery(payload: JobPayload<typeof JobName.DeliverWebhook>): Promise<string> {
+    const data = parseJobPayload(JobName.DeliverWebhook, payload);
+    const job = await this.queue.add(JobName.DeliverWebhook, data, { ...defaultJobOptions[JobName.DeliverWebhook], jobId: data.deliveryId });
+    if (!job.id) throw new Error(`enqueue of webhook delivery ${data.deliveryId} returned no job id`);
+    return job.id;
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}

@@ -109,7 +109,7 @@ export function documentView(main: HTMLElement, id: string, focusPage?: number):
       heading.textContent = d.title;
       progress = progressView(d);
       progressSlot.replaceChildren(progress.root);
-      actions = actionButtons(d, (u) => void refresh(u));
+      actions = actionButtons(d, (u) => void refresh(u), () => (location.hash = "#/"));
       actionsSlot.replaceChildren(actions);
     }
     meta.replaceChildren(

@@ -57,7 +57,7 @@ export function listView(main: HTMLElement, getConfig: () => ClientConfig | null
     }
     const progress = progressView(doc);
     const error = h("p", { class: "doc-error", role: "note" });
-    const row: Row = { doc, el: h("li"), progress, error, actions: actionButtons(doc, (d) => upsert(d)) };
+    const row: Row = { doc, el: h("li"), progress, error, actions: actionButtons(doc, (d) => upsert(d), remove) };
     row.el = h(
       "li",
       { class: "doc-row", "data-id": doc.id },
@@ -76,6 +76,17 @@ export function listView(main: HTMLElement, getConfig: () => ClientConfig | null
     else list.append(row.el);
     refresh(row);
     return row;
+  }
+
+  function remove(id: string) {
+    const row = rows.get(id);
+    if (!row) return;
+    row.stop?.();
+    row.el.remove();
+    rows.delete(id);
+    empty.hidden = rows.size > 0;
+    count.textContent = rows.size ? `${rows.size}` : "";
+    announce(`${row.doc.title}: deleted.`);
   }
 
   function refresh(row: Row) {

@@ -27,7 +27,7 @@ type Access = "open" | "apiKey" | "admin";
 
 export interface Operation {
   operationId: string;
-  method: "get" | "post";
+  method: "get" | "post" | "delete";
   path: string;
   summary: string;
   tag: string;
@@ -83,6 +83,11 @@ export const operations: Operation[] = [
       "bad_title",
       "bad_filename",
       "bad_ocr",
+      "bad_callback_url",
+      "callback_url_refused",
+      "bad_expires_in",
+      "bad_webhook_pages",
+      "webhooks_unavailable",
       "bad_idempotency_key",
       "missing_file",
       "empty_file",
@@ -148,6 +153,17 @@ export const operations: Operation[] = [
         raw: { oneOf: [schemaOrRef(statusEventSchema), schemaOrRef(progressEventSchema)] },
       },
     },
+    errors: ["not_found"],
+  },
+  {
+    operationId: "deleteDocument",
+    method: "delete",
+    path: documentPath,
+    summary: "Delete a document: cancelled first when queued or processing, then its rows and every stored object; 404 afterwards",
+    tag: "documents",
+    access: "apiKey",
+    params: idParams,
+    responses: { 204: { description: "Deleted (objects a failed storage call left are deleted by housekeeping)" } },
     errors: ["not_found"],
   },
   {

@@ -7,7 +7,21 @@ import type { AppDeps } from "../deps";
 import { apiError } from "../http-error";
 import { assertLooksLikePdf, cutToTitleLength, fileSha256, multipartPdf, removeQuietly, requestFingerprint, titleFromFilename } from "../upload";
 import { parse } from "../validate";
+import { uploadOptions } from "../upload-options";
 import { enqueueAndAnswer, replay } from "./admit-document";
+
+const noPolicy = { webhooksEnabled: false, allowPrivateWebhooks: false };
+
+/**
+ * The new fields count in the Idempotency-Key fingerprint only when given (an expiry is compared as asked, not as
+ * the time it gives), so fingerprints of requests without them stay what they were.
+ */
+function fingerprintOf(options: { callbackUrl: string | null; webhookPages: boolean }): Record<string, string | boolean> {
+  return {
+    ...(options.callbackUrl ? { callbackUrl: options.callbackUrl } : {}),
+    ...(options.webhookPages ? { webhookPages: true } : {}),
+  };
+}
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === "P2002";
 
@@ -59,12 +73,20 @@ async function replaySameRequest(res: Response, deps: AppDeps, existing: Documen
 async function fromMultipart(req: Request, res: Response, deps: AppDeps, key: string | undefined): Promise<void> {
   const file = req.file as Express.Multer.File;
   const ocr = parse(uploadFields.shape.ocr, req.body?.ocr, () => apiError("bad_ocr")) ?? false;
-  const fields = parse(uploadFields, req.body ?? {}, () => apiError("bad_title"));
+  const options = await uploadOptions(req.body ?? {}, deps.uploadPolicy ?? noPolicy, true);
+  const fields = parse(uploadFields.pick({ title: true }), { title: req.body?.title }, () => apiError("bad_title"));
   const given = parse(filenameSchema, file.originalname || "document.pdf", () => apiError("bad_filename"));
   const filename = cutToTitleLength(given);
   const idempotency = key && {
     key,
-    fingerprint: requestFingerprint({ way: "multipart", file: await fileSha256(file.path), filename, title: fields.title ?? null, ocr }),
+    fingerprint: requestFingerprint({
+      way: "multipart",
+      file: await fileSha256(file.path),
+      filename,
+      title: fields.title ?? null,
+      ocr,
+      ...fingerprintOf(options),
+    }),
   };
   if (await replayIfKnown(res, deps, idempotency || undefined)) return;
   await assertLooksLikePdf(file.path);
@@ -80,6 +102,7 @@ async function fromMultipart(req: Request, res: Response, deps: AppDeps, key: st
     idempotencyKey: idempotency ? idempotency.key : undefined,
     idempotencyFingerprint: idempotency ? idempotency.fingerprint : undefined,
     ocr,
+    ...options,
   };
   let doc: Document;
   try {
@@ -96,12 +119,20 @@ async function fromMultipart(req: Request, res: Response, deps: AppDeps, key: st
 }
 
 async function fromDirectUpload(req: Request, res: Response, deps: AppDeps, key: string | undefined): Promise<void> {
+  const given: unknown = req.body;
+  const options = await uploadOptions(typeof given === "object" && given !== null ? given : {}, deps.uploadPolicy ?? noPolicy, false);
   const body = parse(documentFromUploadBody, req.body, () =>
     apiError("bad_request", { reason: 'send JSON { "uploadId", "title"?, "ocr"? } after POST /api/uploads, or a multipart upload' }),
   );
   const idempotency = key && {
     key,
-    fingerprint: requestFingerprint({ way: "upload", uploadId: body.uploadId.toLowerCase(), title: body.title ?? null, ocr: body.ocr ?? false }),
+    fingerprint: requestFingerprint({
+      way: "upload",
+      uploadId: body.uploadId.toLowerCase(),
+      title: body.title ?? null,
+      ocr: body.ocr ?? false,
+      ...fingerprintOf(options),
+    }),
   };
   if (await replayIfKnown(res, deps, idempotency || undefined)) return;
   const upload = await deps.uploads?.find(body.uploadId);
@@ -128,6 +159,7 @@ async function fromDirectUpload(req: Request, res: Response, deps: AppDeps, key:
     idempotencyKey: idempotency ? idempotency.key : undefined,
     idempotencyFingerprint: idempotency ? idempotency.fingerprint : undefined,
     ocr: body.ocr ?? false,
+    ...options,
   };
   let consumedBy: string | null;
   try {

@@ -1,4 +1,5 @@
 import { Router } from "express";
+import { deleteDocument } from "@pagewise/db";
 import type { AppDeps } from "../deps";
 import { apiError, notFound } from "../http-error";
 import { presentDocument } from "../presenters";
@@ -11,6 +12,10 @@ import { documentIdOr404 } from "./find-document";
  *
  * POST /api/documents/{id}/retry: a failed or cancelled document is queued again and resumes after the pages
  * already done. Anything else answers 409.
+ *
+ * DELETE /api/documents/{id}: 204, then 404. A queued or processing document is cancelled first (in the same
+ * transaction); the row goes, then every stored object under its prefixes. When storage fails the API answers 204
+ * all the same (the document is gone for it) and housekeeping deletes the objects.
  */
 export function documentActionsRouter(deps: AppDeps): Router {
   const { documents, queue, store, log } = deps;
@@ -53,6 +58,16 @@ export function documentActionsRouter(deps: AppDeps): Router {
     }
     log.info({ documentId: id }, "document re-queued");
     res.status(202).json(await presentDocument(requeued, store));
+  });
+
+  router.delete("/:id", async (req, res) => {
+    const id = documentIdOr404(req.params.id);
+    const outcome = await deleteDocument({ deletions: documents.deletions, store, removeJob: (jobId) => queue.removeJob(jobId), log }, id);
+    // Like the repository's own writes: answer once the change feed has heard the delete, so no kept status answer
+    // of this process outlives it.
+    await deps.documentChanges?.caughtUp();
+    if (outcome === "not_found") throw notFound("document");
+    res.status(204).end();
   });
 
   return router;

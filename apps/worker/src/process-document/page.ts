@@ -33,19 +33,27 @@ export async function computePage(
  * Then this process uploads the PNG and JSON (deterministic keys: a re-run overwrites) and upserts the page row,
  * which advances pagesDone (the checkpoint). A page processed at the reduced budget says so in its JSON and row.
  */
-export async function storePage(ctx: PipelineContext, reply: PageReply, number: number, of: number, degraded?: PageLimitReason): Promise<void> {
+export async function storePage(
+  ctx: PipelineContext,
+  reply: PageReply,
+  number: number,
+  of: number,
+  degraded?: PageLimitReason,
+): Promise<"stored" | "deleted"> {
   const t0 = performance.now();
   const imageKey = storageKeys.pageImage(ctx.documentId, number);
   const jsonKey = storageKeys.pageJson(ctx.documentId, number);
   const png = Buffer.from(reply.png.buffer, reply.png.byteOffset, reply.png.byteLength);
   const result = degraded ? { ...reply.result, degraded: { reason: degraded, dpi: dpiOfScale(reply.result.scale) } } : reply.result;
-  await Promise.all([
-    ctx.store.put(imageKey, png, "image/png"),
-    ctx.store.put(jsonKey, Buffer.from(JSON.stringify(result)), "application/json"),
-  ]);
-  const uploadMs = performance.now() - t0;
-  const timings = { ...reply.timings, uploadMs };
-  await ctx.documents.recordPage(ctx.documentId, {
+  let uploadMs = 0;
+  const upload = async () => {
+    await Promise.all([
+      ctx.store.put(imageKey, png, "image/png"),
+      ctx.store.put(jsonKey, Buffer.from(JSON.stringify(result)), "application/json"),
+    ]);
+    uploadMs = performance.now() - t0;
+  };
+  const page = {
     number,
     width: result.width,
     height: result.height,
@@ -53,28 +61,30 @@ export async function storePage(ctx: PipelineContext, reply: PageReply, number: 
     detectionCount: result.detections.length,
     imageKey,
     jsonKey,
-    timings,
+    get timings() {
+      // read by the recording, after the upload measured it
+      return { ...reply.timings, uploadMs };
+    },
     degradedReason: degraded,
-  });
+  };
+  // Upload and record under the row's share lock: a DELETE waits for it, and a deleted document gets no object.
+  if (!(await ctx.documents.recordPageExclusively(ctx.documentId, page, upload))) return "deleted";
+  const timings = { ...reply.timings, uploadMs };
   const limited = degraded ? { outcome: "degraded" as const, reason: degraded } : undefined;
   await ctx.onPageDone({ page: number, of, detections: result.detections.length, timings, limited });
+  return "stored";
 }
 
 /**
  * A page that could not be processed within the limits: a row without image or results (so pagesDone advances and
  * a resumed job carries on after it), and nothing in storage under its keys (an earlier attempt may have put some).
  */
-export async function storeSkippedPage(ctx: PipelineContext, number: number, of: number, reason: PageLimitReason): Promise<void> {
-  await ctx.store.deletePrefix(`${storageKeys.pageImage(ctx.documentId, number).slice(0, -"png".length)}`);
-  await ctx.documents.recordPage(ctx.documentId, {
-    number,
-    width: null,
-    height: null,
-    scale: null,
-    detectionCount: 0,
-    imageKey: null,
-    jsonKey: null,
-    skippedReason: reason,
-  });
+export async function storeSkippedPage(ctx: PipelineContext, number: number, of: number, reason: PageLimitReason): Promise<"stored" | "deleted"> {
+  const page = { number, width: null, height: null, scale: null, detectionCount: 0, imageKey: null, jsonKey: null, skippedReason: reason };
+  const removeEarlier = async () => {
+    await ctx.store.deletePrefix(`${storageKeys.pageImage(ctx.documentId, number).slice(0, -"png".length)}`);
+  };
+  if (!(await ctx.documents.recordPageExclusively(ctx.documentId, page, removeEarlier))) return "deleted";
   await ctx.onPageDone({ page: number, of, detections: 0, limited: { outcome: "skipped", reason } });
+  return "stored";
 }

@@ -65,8 +65,15 @@ export async function processDocument(ctx: PipelineContext): Promise<Outcome> {
       // Ask for the next page before storing this one; a stop (shutdown, time limit) still records this page first.
       const refill = cancelled ? Promise.resolve("cancelled" as const) : fill();
       refill.catch(() => undefined);
-      if ("skipped" in computed) await storeSkippedPage(ctx, number, numPages, computed.skipped);
-      else await storePage(ctx, computed.reply, number, numPages, computed.degraded);
+      const stored =
+        "skipped" in computed
+          ? await storeSkippedPage(ctx, number, numPages, computed.skipped)
+          : await storePage(ctx, computed.reply, number, numPages, computed.degraded);
+      if (stored === "deleted") {
+        ctx.log.info("document deleted; stopping");
+        await refill.catch(() => undefined);
+        return "cancelled";
+      }
       if ((await refill) === "cancelled") cancelled = true;
       if (cancelled && window.length === 0) break;
     }
@@ -94,7 +101,8 @@ interface Started {
 async function startPage(ctx: PipelineContext, session: ComputeSession, number: number, after?: Promise<unknown>) {
   if (ctx.stopping()) throw new Interrupted(`shutting down before page ${number}`);
   checkDocumentDeadline(ctx);
-  if ((await ctx.documents.statusOf(ctx.documentId)) === "cancelled") return "cancelled" as const;
+  const status = await ctx.documents.statusOf(ctx.documentId);
+  if (status === "cancelled" || status === undefined) return "cancelled" as const; // undefined: deleted
   const reply = computePage(ctx, session, number, after);
   reply.catch(() => undefined); // awaited in order; never an unhandled rejection if an earlier step fails first
   return { number, reply } satisfies Started;
