@@ -21,18 +21,10 @@ async function main(): Promise<void> {
   const log = createLogger("worker", env.LOG_LEVEL);
   try {
     // Refuse to start with a detector that cannot work (unknown id, missing or non-ONNX model file): one line says
-    // what to fix. The model itself loads in the compute child, lazily.
+    // what to fix. The model itself loads in the compute child.
     await checkDetectorConfig(env.DETECTOR_MODEL, { modelPath: env.YOLO_MODEL_PATH, labelsPath: env.YOLO_LABELS_PATH });
     const stale = removeStaleTempDirs();
     if (stale) log.info({ removed: stale }, "removed the temporary directories of workers that are gone");
-    if (env.MIGRATE_ON_START) await prepareDatabase(env.DATABASE_URL, log);
-    const tls = env.REDIS_TLS_REJECT_UNAUTHORIZED;
-    const producerRedis = await connectRedis("producer", env.REDIS_URL, { rejectUnauthorized: tls });
-    // pg alone, not Prisma's client: ~24 MB less in the process that shares a dyno with the compute child.
-    const pool = createPool(env.DATABASE_URL);
-    const documents = new PgDocumentProgress(pool);
-    const queue = new DocumentQueue(producerRedis, env.QUEUE_PREFIX);
-    const store = createObjectStore(storageConfigFrom(env));
     const compute = new ComputePool(
       {
         detectorId: env.DETECTOR_MODEL,
@@ -46,6 +38,17 @@ async function main(): Promise<void> {
       { maxDocumentsPerChild: env.WORKER_MAX_DOCUMENTS_PER_CHILD, memoryCeilingBytes: env.WORKER_MAX_CHILD_RSS_MB * 2 ** 20 },
       log,
     );
+    // The compute child starts now (its model loads while this process connects and migrates): a cold worker's
+    // first page no longer waits for both in turn.
+    compute.prewarm();
+    if (env.MIGRATE_ON_START) await prepareDatabase(env.DATABASE_URL, log);
+    const tls = env.REDIS_TLS_REJECT_UNAUTHORIZED;
+    const producerRedis = await connectRedis("producer", env.REDIS_URL, { rejectUnauthorized: tls });
+    // pg alone, not Prisma's client: ~24 MB less in the process that shares a dyno with the compute child.
+    const pool = createPool(env.DATABASE_URL);
+    const documents = new PgDocumentProgress(pool);
+    const queue = new DocumentQueue(producerRedis, env.QUEUE_PREFIX);
+    const store = createObjectStore(storageConfigFrom(env));
     let stopping = false;
 
     const handlers: JobHandlers = {

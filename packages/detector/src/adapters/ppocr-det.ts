@@ -9,7 +9,7 @@ export { ppocrDetModelPath };
 
 /** PaddleOCR's text detector: a per-pixel text probability map, boxed by DB post-processing. */
 export class PpocrDetector implements Detector {
-  readonly id = "ppocr-det";
+  readonly id: string = "ppocr-det";
   private session: Promise<{ session: Ort.InferenceSession; ort: typeof Ort }> | undefined;
   private spare: Float32Array | undefined;
 
@@ -58,7 +58,12 @@ export class PpocrDetector implements Detector {
     if (pending) await (await pending).session.release();
   }
 
+  /** The ONNX file this variant loads. */
+  protected modelFile(): string {
+    return ppocrDetModelPath();
+  }
+
   private createSession() {
-    return createOnnxSession(ppocrDetModelPath(), this.options.threads);
+    return createOnnxSession(this.modelFile(), this.options.threads);
   }
 }
