@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Builds an INT8 (static QDQ) PP-OCRv4 text detector from the shipped float model, in Node, with onnx-proto and
 // onnxruntime-node: no Python, no onnxruntime.quantization.
-//   npm run build && node scripts/quantize-ppocr-det.js OUT.onnx [PDF[:PAGES] ...]
+//   npm run build && node scripts/quantize-ppocr-det.js [OUT.onnx] [PDF[:PAGES] ...]
 // Default calibration pages: text and scanned pages of the shared corpus (CORPUS_DIR), neither the benchmark manual
-// nor the pages scripts/quality.js scores. Then: PPOCR_DET_MODEL_PATH=OUT.onnx (worker, CLI, scripts/quality.js).
+// nor the pages scripts/quality.js scores. OUT defaults to the file the `ppocr-det-int8` detector loads
+// (packages/detector/models/ch_PP-OCRv4_det_int8.onnx, kept in the repository); select it with
+// DETECTOR_MODEL=ppocr-det-int8 (worker, scripts/quality.js) or `pagewise detect -m ppocr-det-int8`.
 //
 // What it does, as onnxruntime's quantize_static(QuantFormat.QDQ, per_channel=True) would for Conv:
 // 1. calibration: the model is run with every Conv's input and output exposed as graph outputs, on the pages the
@@ -234,12 +236,8 @@ async function buildQuantized({ modelPath, pages, dpi = 150, maxSide = 960 }) {
 }
 
 async function main() {
-  const [out, ...pages] = process.argv.slice(2);
-  if (!out) {
-    process.stderr.write("usage: node scripts/quantize-ppocr-det.js OUT.onnx [PDF[:PAGES] ...]\n");
-    process.exit(2);
-  }
-  const { ppocrDetModelPath } = require("../packages/detector/dist/model-files");
+  const { ppocrDetModelPath, ppocrDetInt8ModelPath } = require("../packages/detector/dist/model-files");
+  const [out = ppocrDetInt8ModelPath(), ...pages] = process.argv.slice(2);
   const specs = pages.length ? pages : defaultPages();
   const bytes = await buildQuantized({ modelPath: ppocrDetModelPath(), pages: specs, dpi: Number(process.env.RENDER_DPI || 150), maxSide: Number(process.env.DETECTOR_MAX_SIDE || 960) });
   fs.writeFileSync(out, bytes);
