@@ -68,6 +68,8 @@ export class CanvasPage implements RenderedPage {
   readonly rotation: number;
   readonly pdfTransform: Affine;
   private canvas: Canvas | undefined;
+  /** Settles once every toPng() started so far has finished reading the raster. */
+  private encodings: Promise<unknown> | undefined;
 
   constructor(
     private readonly page: PDFPageProxy,
@@ -119,10 +121,11 @@ export class CanvasPage implements RenderedPage {
 
   toPng(): Promise<Buffer> {
     // data() plays the recorded drawing (the annotations) onto the raster and returns a view of it, premultiplied
-    // RGBA, which on this opaque page is plain RGBA. encodeOpaquePng copies it before returning, so release() may
-    // free the canvas at once. Skia's own encoder (canvas.encode) took 5x the CPU: see png.ts.
-    const canvas = this.live();
-    return encodeOpaquePng(canvas.data(), this.width, this.height);
+    // RGBA, which on this opaque page is plain RGBA. The encoder reads that view row by row while zlib deflates, so
+    // release() frees the canvas only once it is done. Skia's own encoder (canvas.encode) took 2-5x the CPU: png.ts.
+    const encoding = encodeOpaquePng(this.live().data(), this.width, this.height);
+    this.encodings = Promise.allSettled([this.encodings, encoding]);
+    return encoding;
   }
 
   get released(): boolean {
@@ -134,7 +137,11 @@ export class CanvasPage implements RenderedPage {
     if (!canvas) return;
     this.canvas = undefined;
     this.page.cleanup();
-    freeCanvas(canvas);
+    // Never resize a canvas under an encoder that is still reading its raster.
+    const encodings = this.encodings;
+    this.encodings = undefined;
+    if (encodings) void encodings.then(() => freeCanvas(canvas));
+    else freeCanvas(canvas);
   }
 
   private live(): Canvas {
