@@ -244,7 +244,7 @@ async function main() {
   process.stdout.write(`${out}: ${bytes.length} bytes, calibrated on ${specs.join(", ")}\n`);
 }
 
-module.exports = { buildQuantized, quantize, calibrate };
+module.exports = { buildQuantized };
 if (require.main === module)
   main().catch((error) => {
     process.stderr.write(`${error.stack || error}\n`);

@@ -8,7 +8,7 @@ import zlib from "node:zlib";
  * files, but adds 19 MB to install and 18-28 MB to the compute child's RSS; the Up filter and level 6 cost more
  * CPU for 5 % fewer bytes.
  */
-export const PNG_DEFLATE_LEVEL = 3;
+const PNG_DEFLATE_LEVEL = 3;
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -28,7 +28,7 @@ const CHUNK_BYTES = 2 ** 20;
  * Rows [from, from + rows) of an opaque RGBA raster as PNG wants them before deflate: a filter byte (0, none) then
  * RGB. The alpha channel is dropped, so the raster must be opaque (a rendered page is: it is painted on white first).
  */
-export function opaqueScanlines(rgba: Uint8Array, width: number, from: number, rows: number): Buffer {
+function opaqueScanlines(rgba: Uint8Array, width: number, from: number, rows: number): Buffer {
   const out = Buffer.allocUnsafe((width * 3 + 1) * rows);
   let o = 0;
   let i = from * width * 4;
