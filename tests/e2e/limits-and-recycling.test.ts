@@ -50,12 +50,16 @@ describe("time limits, memory caps and recycling of the compute child (real proc
 
   it("recycles the compute child after N documents (worker_max_tasks_per_child)", async () => {
     const worker = await startWorker({ WORKER_MAX_DOCUMENTS_PER_CHILD: "1" });
+    // The first child starts with the worker (its model loads before any job), and it takes the first document.
+    const [prewarmed] = childPids(worker.lines);
+    expect(childPids(worker.lines)).toHaveLength(1);
     for (const file of ["text-1p-pdflatex.pdf", "multicolumn-latex.pdf"]) {
       const { body } = await stack.upload(file);
       expect(await waitForJob(stack.prefix, body.id as string, 60_000)).toBe("completed");
     }
     const pids = childPids(worker.lines);
     expect(pids).toHaveLength(2);
+    expect(pids[0]).toBe(prewarmed);
     expect(new Set(pids).size).toBe(2);
     expect(worker.lines.some((l) => l.includes("max documents per child"))).toBe(true);
   }, 120_000);

@@ -59,6 +59,18 @@ export class ComputePool {
     return child;
   }
 
+  /**
+   * Starts a child now, idle, so its start-up (Node, pdf.js, onnxruntime and the model: most of a cold worker's
+   * first page) overlaps the worker's own (modules, Redis, PostgreSQL) instead of following the first job. A worker
+   * holds an idle child after its first document anyway; this only brings it forward.
+   */
+  prewarm(): void {
+    if (this.all.size > 0) return;
+    const child = new ComputeProcess(this.config, this.log, { memoryCeilingBytes: this.policy.memoryCeilingBytes });
+    this.all.add(child);
+    this.idle.push(child);
+  }
+
   /** @internal Back to the pool, or killed when it is over its document count or memory budget. */
   release(child: ComputeProcess): void {
     const reason = this.recycleReason(child);
