@@ -48,6 +48,22 @@ describe("openPdf(path): pdf.js reads the file by range and is re-opened along a
     }
   }, 120_000);
 
+  it("renders a page asked for while the document is being re-opened on the new document, not cancelled on the old", async () => {
+    // The compute child handles two page requests at once (the parent pipelines them); a call that arrives while the
+    // re-open is under way must wait for it, or the old document's destroy() cancels its render ("Rendering
+    // cancelled", which failed attempts of the 1,370- and 2,415-page documents until none were left).
+    const doc = await openPdf(file("text-117p-geotopo"), { maxPages: 2000 });
+    try {
+      for (let n = 1; n <= REOPEN_AFTER_PAGES; n++) (await doc.renderPage(n, limits)).release();
+      const numbers = [1, 2, 3, 4, 5, 6].map((i) => REOPEN_AFTER_PAGES + i);
+      const pages = await Promise.all(numbers.map((n) => doc.renderPage(n, { dpi: 150, maxPixels: 16_000_000 })));
+      expect(pages.map((p) => p.number)).toEqual(numbers);
+      for (const page of pages) page.release();
+    } finally {
+      await doc.destroy();
+    }
+  });
+
   it("fails an empty, a non-PDF, a truncated and an encrypted file with their codes, and closes the file", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pw-open-"));
     const empty = path.join(dir, "empty.pdf");

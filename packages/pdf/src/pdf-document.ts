@@ -50,6 +50,8 @@ export class PdfjsDocument implements PdfDocument {
   private rendering = 0;
   private pagesSinceOpen = 0;
   private bytesAtOpen = 0;
+  /** A re-open in progress: every render and text read waits for it, so none starts on the document it closes. */
+  private reopening: Promise<void> | undefined;
 
   constructor(
     private doc: PDFDocumentProxy,
@@ -88,7 +90,10 @@ export class PdfjsDocument implements PdfDocument {
   async renderPage(pageNumber: number, limits: RenderLimits): Promise<RenderedPage> {
     this.live = this.live.filter((p) => !p.released);
     while (this.live.length >= MAX_LIVE_PAGES) this.live.shift()?.release(); // bounded memory, whatever the caller does
-    await this.maybeReopen();
+    // One re-open at a time, and every caller waits for it: a render started while `this.doc` was still the old
+    // document would be cancelled by its destroy() ("Rendering cancelled"), failing the page.
+    this.reopening ??= this.maybeReopen().finally(() => (this.reopening = undefined));
+    await this.reopening;
     this.rendering++;
     this.pagesSinceOpen++;
     try {
@@ -131,11 +136,17 @@ export class PdfjsDocument implements PdfDocument {
   }
 
   async textBoxes(pageNumber: number, scale: number): Promise<TextBox[]> {
-    const page = await this.page(pageNumber);
-    const viewport = page.getViewport({ scale });
-    const { width, height } = pixelSize(viewport.width / scale, viewport.height / scale, scale);
-    const content = await page.getTextContent();
-    return textItemBoxes(content, viewport.transform, { width, height });
+    await this.reopening;
+    this.rendering++; // a re-open waits for this read as for a render
+    try {
+      const page = await this.page(pageNumber);
+      const viewport = page.getViewport({ scale });
+      const { width, height } = pixelSize(viewport.width / scale, viewport.height / scale, scale);
+      const content = await page.getTextContent();
+      return textItemBoxes(content, viewport.transform, { width, height });
+    } finally {
+      this.rendering--;
+    }
   }
 
   async destroy(): Promise<void> {
