@@ -1,8 +1,9 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { SingleBar, Presets } from "cli-progress";
+import { DEFAULT_MAX_IMAGE_PIXELS } from "@pagewise/core";
 import { createDetector, PpocrRecognizer, type TextRecognizer } from "@pagewise/detector";
-import { openPdf } from "@pagewise/pdf";
+import { openSource, sourceKindOf } from "@pagewise/pdf";
 import { parsePageRange, processPage } from "@pagewise/pipeline";
 import { pageFileNames, pageJson } from "./page-files";
 
@@ -16,6 +17,8 @@ export interface DetectOptions {
   dpi: number;
   maxSide: number;
   maxPixels: number;
+  /** An image declaring more pixels is refused before decoding (MAX_IMAGE_PIXELS). */
+  maxImagePixels?: number;
   threads: number;
   ocr: boolean;
   progress: boolean;
@@ -32,8 +35,11 @@ export interface DetectSummary {
  * page's annotated PNG and JSON into `out` and shows a progress bar on stderr when it is a terminal.
  */
 export async function detectCommand(pdfPath: string, options: DetectOptions): Promise<DetectSummary> {
-  const bytes = await fs.readFile(pdfPath);
-  const pdf = await openPdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { maxPages: Number.MAX_SAFE_INTEGER });
+  // A PDF, or an image (PNG, JPEG, WebP, TIFF: each frame a page), told by its first bytes as the server does.
+  const pdf = await openSource(pdfPath, await sourceKindOf(pdfPath), {
+    maxPages: Number.MAX_SAFE_INTEGER,
+    maxDeclaredPixels: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS,
+  });
   const detector = createDetector(options.model, {
     threads: options.threads,
     maxSide: options.maxSide,

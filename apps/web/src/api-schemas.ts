@@ -119,12 +119,18 @@ export const filenameSchema = z.string().refine(noControlCharacters);
 export const uploadFields = z.object({
   title: titleSchema.optional(),
   ocr: z.stringbool().optional().describe('"true": recognise the text of each text detection (adds text and textScore)'),
+  reuse: z
+    .stringbool()
+    .optional()
+    .describe('"true": when a succeeded document has the same bytes (sha256), detector, DPI and OCR setting, answer 201 at once with a new document holding copies of its results (reusedFrom)'),
 });
 /** POST /api/uploads: announce a direct-to-S3 upload. */
 export const directUploadRequest = z
   .object({
     filename: z.string().trim().min(1).max(MAX_TITLE_LENGTH).refine(noControlCharacters),
-    contentType: z.literal("application/pdf").describe("The only type accepted"),
+    contentType: z
+      .enum(["application/pdf", "image/png", "image/jpeg", "image/webp", "image/tiff"])
+      .describe("The file's type (the server goes by its first bytes); the PUT must send the same"),
     size: z.number().int().min(1).describe("Bytes the client will PUT; the presigned URL is bound to it"),
   })
   .register(apiRegistry, { id: "DirectUploadRequest" });
@@ -135,6 +141,7 @@ export const documentFromUploadBody = z
     uploadId: z.uuid(),
     title: titleSchema.optional(),
     ocr: z.boolean().optional(),
+    reuse: z.boolean().optional().describe("true: reuse a succeeded document's results when bytes, detector, DPI and OCR match (201)"),
   })
   .register(apiRegistry, { id: "DocumentFromUpload" });
 
@@ -185,6 +192,7 @@ export const documentSummarySchema = z
     pagesDone: z.number().int(),
     detector: z.string().nullable(),
     ocr: z.boolean(),
+    reusedFrom: z.uuid().nullable().describe("The document whose results were copied into this one (upload with reuse=true)"),
     error: failureSchema.nullable(),
     createdAt: isoDate,
     startedAt: isoDate.nullable(),

@@ -20,6 +20,11 @@ export interface WebDeps {
   /** Resolves when Postgres and Redis answer; rejects otherwise. */
   checkReady: () => Promise<void>;
   limits: { maxUploadBytes: number };
+  /**
+   * The settings the workers process documents with (DETECTOR_MODEL, RENDER_DPI): an upload with reuse=true reuses a
+   * succeeded document only when they match. Without them reuse=true is accepted and does nothing.
+   */
+  processing?: { detector: string; dpi: number };
   uploadDir: string;
   /** Live signals from the workers (BullMQ QueueEvents); without them SSE and long-polls re-read on a timer only. */
   signals?: DocumentSignals;

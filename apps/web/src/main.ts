@@ -41,6 +41,7 @@ async function main(): Promise<void> {
       log,
       uploadDir,
       limits: { maxUploadBytes: env.MAX_UPLOAD_BYTES },
+      processing: { detector: env.DETECTOR_MODEL, dpi: env.RENDER_DPI },
       checkReady: readinessCheck({ PostgreSQL: () => db.$queryRaw`SELECT 1`, Redis: () => redis.ping() }),
     });
     listenWithGracefulShutdown(app, {

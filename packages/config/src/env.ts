@@ -38,6 +38,12 @@ export const commonEnvSchema = z.object({
   S3_PUBLIC_ENDPOINT: optionalString,
   AWS_ACCESS_KEY_ID: optionalString,
   AWS_SECRET_ACCESS_KEY: optionalString,
+  /**
+   * The worker's detector and render DPI. The web reads them too: an upload with reuse=true may reuse a document
+   * processed with the same ones only.
+   */
+  DETECTOR_MODEL: z.string().min(1).default("ppocr-det"),
+  RENDER_DPI: int(150, 18),
 });
 
 export const webEnvSchema = commonEnvSchema.extend({
@@ -56,7 +62,6 @@ export const webEnvSchema = commonEnvSchema.extend({
 });
 
 export const workerEnvSchema = commonEnvSchema.extend({
-  DETECTOR_MODEL: z.string().min(1).default("ppocr-det"),
   DETECTOR_THREADS: int(1, 1),
   DETECTOR_MAX_SIDE: int(960, 32),
   /** DETECTOR_MODEL=yolo: the Ultralytics-format ONNX file, and optionally a class-names file overriding its metadata. */
@@ -65,9 +70,10 @@ export const workerEnvSchema = commonEnvSchema.extend({
   /** DETECTOR_MODEL=yolo: minimum class score, and the IoU above which class-aware NMS drops a box. */
   YOLO_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.25),
   YOLO_IOU: z.coerce.number().min(0).max(1).default(0.45),
-  RENDER_DPI: int(150, 18),
   MAX_PAGES: int(10_000, 1),
   MAX_PAGE_PIXELS: int(16_000_000, 10_000),
+  /** An uploaded image (or TIFF frame) declaring more pixels is refused (image_too_large) before it is decoded. */
+  MAX_IMAGE_PIXELS: int(100_000_000, 10_000),
   DOCUMENT_TIMEOUT_SECONDS: int(3600, 1),
   PAGE_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
   /** A page over the memory ceiling or the time limit: skip = retry it at a reduced budget, then skip it; fail = fail the document. */

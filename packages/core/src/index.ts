@@ -1,7 +1,6 @@
 export { failureMessages, PermanentFailure, isPermanentFailure } from "./failures";
 export type { FailureCode } from "./failures";
-export { sniffPdf, SNIFF_BYTES } from "./sniff";
-export type { Sniffed } from "./sniff";
+export { sniffSource, sourceContentTypes, SNIFF_BYTES, DEFAULT_MAX_IMAGE_PIXELS, type SourceKind, type Sniffed } from "./sniff";
 export { storageKeys } from "./keys";
 export type { Detection, PageLimitReason, PageResult, SkippedPage } from "./detections";
 export { dpiOfScale } from "./detections";

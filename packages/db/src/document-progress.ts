@@ -18,7 +18,9 @@ const unfinished = `('queued', 'processing')`;
 export interface DocumentProgress {
   find(id: string): Promise<DocumentWithPages | null>;
   statusOf(id: string): Promise<DocumentStatus | undefined>;
-  claim(id: string, detector: string): Promise<Document | null>;
+  claim(id: string, detector: string, dpi?: number): Promise<Document | null>;
+  /** Records the source's sha256 where the upload did not (a direct upload without reuse). */
+  setSourceSha256(id: string, sha256: string): Promise<void>;
   setPageCount(id: string, pageCount: number): Promise<void>;
   recordPage(documentId: string, page: PageRecord): Promise<void>;
   markSucceeded(id: string): Promise<boolean>;
@@ -43,14 +45,18 @@ export class PgDocumentProgress implements DocumentProgress {
    * queued|processing → processing, one more attempt, startedAt kept from the first. Returns null when the document
    * is finished or cancelled (nothing to do), so a re-delivered job for a finished document is a no-op.
    */
-  async claim(id: string, detector: string): Promise<Document | null> {
+  async claim(id: string, detector: string, dpi?: number): Promise<Document | null> {
     const { rows } = await this.pool.query<Document>(
-      `UPDATE documents SET status = 'processing', detector = $2, attempts = attempts + 1,
+      `UPDATE documents SET status = 'processing', detector = $2, dpi = COALESCE($3, dpi), attempts = attempts + 1,
          started_at = COALESCE(started_at, now()), updated_at = now()
        WHERE id = $1 AND status IN ${unfinished} RETURNING ${documentColumns}`,
-      [id, detector],
+      [id, detector, dpi ?? null],
     );
     return rows[0] ?? null;
+  }
+
+  async setSourceSha256(id: string, sha256: string): Promise<void> {
+    await this.pool.query("UPDATE documents SET source_sha256 = $2 WHERE id = $1 AND source_sha256 IS NULL", [id, sha256]);
   }
 
   async setPageCount(id: string, pageCount: number): Promise<void> {

@@ -15,7 +15,8 @@ import type { Document, DocumentWithPages, Page } from "./document-types";
 export const documentColumns = `id, title, filename, status, source_key AS "sourceKey", source_bytes AS "sourceBytes",
   page_count AS "pageCount", pages_done AS "pagesDone", error_code AS "errorCode", error_message AS "errorMessage",
   detector, ocr, attempts, idempotency_key AS "idempotencyKey",
-  idempotency_fingerprint AS "idempotencyFingerprint", created_at AS "createdAt", started_at AS "startedAt",
+  idempotency_fingerprint AS "idempotencyFingerprint", source_sha256 AS "sourceSha256", dpi,
+  reused_from AS "reusedFrom", created_at AS "createdAt", started_at AS "startedAt",
   finished_at AS "finishedAt", updated_at AS "updatedAt"`;
 
 const documentSql = `SELECT ${documentColumns} FROM documents WHERE id = $1`;

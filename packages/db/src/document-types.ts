@@ -24,6 +24,8 @@ export interface NewDocument {
   idempotencyFingerprint?: string;
   /** Recognise the text of each text detection (default false). */
   ocr?: boolean;
+  /** sha256 (hex) of the uploaded bytes, when the web read them. */
+  sourceSha256?: string;
 }
 
 /** A processed page, or a skipped one (`skippedReason`: no size, scale, image or results). */

@@ -10,6 +10,14 @@ export type { VersionedDocument } from "./document-read";
 
 const noPool = () => new Error("this DocumentRepository has no pg pool (a transaction's client): use one made by createDb");
 
+/** What makes a finished document's results valid for a new upload: the same bytes and the same settings. */
+export interface ReuseMatch {
+  sourceSha256: string;
+  detector: string;
+  dpi: number;
+  ocr: boolean;
+}
+
 export type CancelResult = "cancelled" | "already_cancelled" | "finished" | "not_found";
 
 /**
@@ -35,6 +43,48 @@ export class DocumentRepository implements DocumentProgress {
   private get sqlPool(): pg.Pool {
     if (!this.pool) throw noPool();
     return this.pool;
+  }
+
+  /**
+   * The newest `succeeded` document made from the same bytes with the same settings (detector, render DPI, OCR),
+   * with its pages: what an upload with reuse=true copies. A partial index on source_sha256 (succeeded) finds it.
+   */
+  async findReusable(match: ReuseMatch): Promise<DocumentWithPages | null> {
+    const found = await this.db.document.findFirst({
+      where: { sourceSha256: match.sourceSha256, status: DocumentStatus.succeeded, detector: match.detector, dpi: match.dpi, ocr: match.ocr },
+      orderBy: [{ finishedAt: "desc" }, { id: "desc" }],
+      include: { pages: { orderBy: { number: "asc" } } },
+    });
+    return found;
+  }
+
+  /**
+   * A new `succeeded` document holding copies of `from`'s results (the caller has already copied the objects to
+   * `pages`' keys), marked reusedFrom. One INSERT with its pages (atomic; works on a transaction's client too).
+   */
+  createReused(input: NewDocument, from: DocumentWithPages, pages: Array<{ number: number; imageKey: string | null; jsonKey: string | null }>): Promise<Document> {
+    const keys = new Map(pages.map((p) => [p.number, p]));
+    const now = new Date();
+    return this.db.document.create({
+      data: {
+        ...input,
+        status: DocumentStatus.succeeded,
+        pageCount: from.pageCount,
+        pagesDone: from.pagesDone,
+        detector: from.detector,
+        dpi: from.dpi,
+        reusedFrom: from.id,
+        startedAt: now,
+        finishedAt: now,
+        pages: {
+          create: from.pages.map(({ documentId: _from, createdAt: _at, ...page }) => ({
+            ...page,
+            imageKey: keys.get(page.number)?.imageKey ?? null,
+            jsonKey: keys.get(page.number)?.jsonKey ?? null,
+          })),
+        },
+      },
+    });
   }
 
   create(input: NewDocument): Promise<Document> {
@@ -89,8 +139,12 @@ export class DocumentRepository implements DocumentProgress {
     });
   }
 
-  claim(id: string, detector: string): Promise<Document | null> {
-    return this.progress.claim(id, detector);
+  claim(id: string, detector: string, dpi?: number): Promise<Document | null> {
+    return this.progress.claim(id, detector, dpi);
+  }
+
+  setSourceSha256(id: string, sha256: string): Promise<void> {
+    return this.progress.setSourceSha256(id, sha256);
   }
 
   setPageCount(id: string, pageCount: number): Promise<void> {

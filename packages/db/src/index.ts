@@ -6,7 +6,7 @@ export { DocumentRepository, DocumentStatus, terminalStatuses } from "./document
 export { PgDocumentProgress } from "./document-progress";
 export type { DocumentProgress } from "./document-progress";
 export { createPool, closePool } from "./pool";
-export type { Document, Page, DocumentWithPages, NewDocument, PageRecord, CancelResult, VersionedDocument } from "./documents";
+export type { Document, Page, DocumentWithPages, NewDocument, PageRecord, CancelResult, VersionedDocument, ReuseMatch } from "./documents";
 export { migrate, defaultMigrationsDir } from "./migrate";
 export type { MigrationResult } from "./migrate";
 export { ensureDatabase } from "./ensure-database";

@@ -8,3 +8,7 @@ export type { TextBox } from "./text-boxes";
 export type { RgbaImage } from "@pagewise/core";
 export { applyAffine, invertAffine } from "./affine";
 export type { Affine } from "./affine";
+export { ImageDocument, imageRasterSize, imagePointTransform } from "./image-document";
+export type { ImageKind, OpenImageOptions } from "./image-document";
+export { openSource, sourceKindOf } from "./open-source";
+export type { OpenSourceOptions } from "./open-source";
