@@ -219,8 +219,21 @@ export const skippedPageLinksSchema = z
   .object({ number: z.number().int().min(1), detections: z.literal(0), skipped: skippedSchema })
   .register(apiRegistry, { id: "SkippedPageLinks" });
 
+/** A queued or processing document's place in the queue and estimates (live/queue-estimates.ts). */
+export const queueInfoSchema = z
+  .object({
+    ahead: z.number().int().min(0).optional().describe("Queued only: documents ahead of this one (queued before it, or processing)"),
+    estimatedStartAt: isoDate.nullable().optional().describe("Queued only: when a worker should start on it"),
+    estimatedFinishAt: isoDate.nullable().describe("When it should be finished (null: no recent throughput to go by)"),
+    pagesPerSecond: z.number().nullable().describe("The workers' throughput over the last 10 minutes, which the estimates use"),
+  })
+  .register(apiRegistry, { id: "QueueInfo", description: "Present while the document is queued or processing" });
+
 export const documentSchema = documentSummarySchema
-  .extend({ pages: z.array(z.union([pageLinksSchema, skippedPageLinksSchema])) })
+  .extend({
+    pages: z.array(z.union([pageLinksSchema, skippedPageLinksSchema])),
+    queue: queueInfoSchema.optional(),
+  })
   .register(apiRegistry, { id: "Document" });
 
 export const documentListSchema = z

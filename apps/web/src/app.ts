@@ -1,5 +1,6 @@
 import express from "express";
 import type { AppDeps, WebDeps } from "./deps";
+import { QueueEstimates } from "./live/queue-estimates";
 import { StatusBodies } from "./live/status-bodies";
 import { errorHandler, unknownRoute } from "./http-error";
 import { requestLogger } from "./observability/request-log";
@@ -25,7 +26,7 @@ export function createApp(webDeps: WebDeps): express.Express {
     maxAgeMs: statusBodyMaxAgeMs(webDeps.signedUrlTtlSeconds),
     changes: webDeps.documentChanges,
   });
-  const deps: AppDeps = { ...webDeps, statusBodies };
+  const deps: AppDeps = { ...webDeps, statusBodies, queueEstimates: new QueueEstimates(webDeps.documents) };
   const app = express();
   const security = deps.security ?? {};
   app.disable("x-powered-by");

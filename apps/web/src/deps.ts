@@ -5,6 +5,7 @@ import type { ObjectStore } from "@pagewise/storage";
 import type { Registry } from "prom-client";
 import type { DocumentSignals } from "./live/document-signals";
 import type { OpenStreams } from "./live/open-streams";
+import type { QueueEstimates } from "./live/queue-estimates";
 import type { StatusBodies } from "./live/status-bodies";
 
 /** What the web app needs from the outside world; main.ts builds the real ones, tests may build their own. */
@@ -50,5 +51,8 @@ export interface WebDeps {
   directUpload?: boolean;
 }
 
-/** The app's own parts, made by createApp: the status answers kept per document (routes/document-status.ts). */
-export type AppDeps = WebDeps & { statusBodies: StatusBodies };
+/**
+ * The app's own parts, made by createApp: the status answers kept per document (routes/document-status.ts) and the
+ * queue estimates added to them per request.
+ */
+export type AppDeps = WebDeps & { statusBodies: StatusBodies; queueEstimates: QueueEstimates };

@@ -2,6 +2,7 @@ import { poolOf, type Db } from "./client";
 import type pg from "pg";
 import { PgDocumentProgress, type DocumentProgress } from "./document-progress";
 import { readPages, readVersionedDocument, type VersionedDocument } from "./document-read";
+import { readQueueAhead, readRecentThroughput, type QueueAhead, type RecentThroughput } from "./queue-position";
 import { DocumentStatus, type Document, type DocumentWithPages, type NewDocument, type Page, type PageRecord } from "./document-types";
 
 export { DocumentStatus, terminalStatuses } from "./document-types";
@@ -99,6 +100,16 @@ export class DocumentRepository implements DocumentProgress {
   /** The document row alone and its version, which changes with every write to the document or its pages (SQL). */
   findVersioned(id: string): Promise<VersionedDocument | null> {
     return readVersionedDocument(this.sqlPool, id);
+  }
+
+  /** What is ahead of a queued document (queue-position.ts; SQL). */
+  queueAhead(doc: { id: string; createdAt: Date | string }): Promise<QueueAhead> {
+    return readQueueAhead(this.sqlPool, doc);
+  }
+
+  /** Pages the workers recorded over the last `windowSeconds` (queue-position.ts; SQL). */
+  recentThroughput(windowSeconds: number): Promise<RecentThroughput> {
+    return readRecentThroughput(this.sqlPool, windowSeconds);
   }
 
   /** A document's pages in page order (SQL). */

@@ -17,3 +17,4 @@ export { StorageOwners } from "./storage-owners";
 export type { Upload, NewUpload } from "./uploads";
 export { DocumentChangeListener, DOCUMENT_CHANGES_CHANNEL } from "./document-changes";
 export type { DocumentChangeFeed, DocumentChangeListenerOptions } from "./document-changes";
+export type { QueueAhead, RecentThroughput } from "./queue-position";

@@ -11,3 +11,5 @@ ALTER TABLE "documents" ADD COLUMN "reused_from" UUID;
 CREATE INDEX "documents_source_sha256_idx" ON "documents" ("source_sha256") WHERE "status" = 'succeeded';
 -- Queue position: the queued documents created before a given one (a range over a small partial index).
 CREATE INDEX "documents_queued_created_at_idx" ON "documents" ("created_at", "id") WHERE "status" = 'queued';
+-- Recent throughput (pages per second over the last minutes) for the estimates: a range over the newest pages.
+CREATE INDEX "pages_created_at_idx" ON "pages" ("created_at");

@@ -19,7 +19,10 @@ export const statusBodyMaxAgeMs = (signedUrlTtlSeconds = 3600) => Math.min(10_00
 
 /** The body as `res.json` would send it, with the ETag express would compute for it. */
 function serialize(req: Request, value: unknown): StatusBody {
-  const body = Buffer.from(JSON.stringify(value));
+  return serializeBytes(req, Buffer.from(JSON.stringify(value)));
+}
+
+function serializeBytes(req: Request, body: Buffer): StatusBody {
   const etagOf = req.app.get("etag fn") as ((body: Buffer, encoding?: string) => string) | undefined;
   return { body, etag: etagOf?.(body) ?? "" };
 }
@@ -42,7 +45,8 @@ export function documentStatusHandler(deps: AppDeps): RequestHandler {
       const options = { documents: deps.documents, signals: deps.signals, pollMs: deps.live?.pollMs ?? DEFAULT_POLL_MS };
       doc = await waitForChange(options, doc, query.since ?? stateTag(doc), query.wait * 1000, res);
       if (res.writableEnded || res.destroyed) return;
-      res.json(await presentDocument(doc, deps.store));
+      const queue = await deps.queueEstimates.estimate(doc);
+      res.json({ ...(await presentDocument(doc, deps.store)), ...(queue ? { queue } : {}) });
       return;
     }
     // Lower case, as PostgreSQL writes the ids it notifies.
@@ -56,6 +60,8 @@ export function documentStatusHandler(deps: AppDeps): RequestHandler {
       },
     );
     if (!answer) throw notFound("document");
-    send(res, answer);
+    // A queued or processing document's position and estimates change without its row changing: never kept.
+    const body = await deps.queueEstimates.withQueue(answer.body);
+    send(res, body === answer.body ? answer : serializeBytes(req, body));
   };
 }
