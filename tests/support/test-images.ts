@@ -1,5 +1,7 @@
 import zlib from "node:zlib";
+import { openPdf } from "@pagewise/pdf";
 import sharp from "sharp";
+import { corpusFile } from "./services";
 
 /**
  * Small images made by the tests (no binary fixtures): a white page with dark "text lines" (bars of varying length
@@ -86,4 +88,33 @@ export function pngBomb(width: number, height: number): Buffer {
     chunk("IDAT", zlib.deflateSync(Buffer.alloc(width + 1))), // one row of zeros; the rest is missing
     chunk("IEND", Buffer.alloc(0)),
   ]);
+}
+
+/**
+ * A real printed page as an image: a corpus PDF's page rendered by Pagewise's own renderer at `dpi`, then encoded
+ * by sharp as `format` (a TIFF: bitonal, CCITT G4, one frame per page in `pages`). What a scanner or a phone makes
+ * of a printed page, with real text for the detector to find.
+ */
+export async function scannedPage(file: string, format: "png" | "jpeg" | "webp" | "tiff", dpi = 150, pages: number[] = [1]): Promise<Buffer> {
+  const pdf = await openPdf(corpusFile(file), { maxPages: 10_000 });
+  try {
+    const frames: Array<{ data: Buffer; width: number; height: number }> = [];
+    for (const number of pages) {
+      const page = await pdf.renderPage(number, { dpi, maxPixels: 16_000_000 });
+      const image = page.image();
+      frames.push({ data: Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), width: image.width, height: image.height });
+      page.release();
+    }
+    const { width, height } = frames[0]!;
+    const same = frames.filter((f) => f.width === width && f.height === height);
+    const input = sharp(Buffer.concat(same.map((f) => f.data)), {
+      raw: { width, height: height * same.length, channels: 4, ...(same.length > 1 ? { pageHeight: height } : {}) },
+    }).removeAlpha();
+    if (format === "tiff") return input.threshold(160).toColourspace("b-w").tiff({ compression: "ccittfax4", bitdepth: 1 }).toBuffer();
+    if (format === "jpeg") return input.jpeg({ quality: 85 }).toBuffer();
+    if (format === "webp") return input.webp({ quality: 85 }).toBuffer();
+    return input.png().toBuffer();
+  } finally {
+    await pdf.destroy();
+  }
 }
