@@ -69,3 +69,16 @@ describe("overlay geometry and exports", () => {
     expect(exportFilename("###", "-page-3")).toBe("document-page-3.json");
   });
 });
+
+describe("accepted upload types (apps/ui/src/upload.ts)", () => {
+  it("takes PDFs and PNG, JPEG, WebP and TIFF images by type or extension, and nothing else", async () => {
+    const { acceptedTypeOf, acceptAttribute } = await import("@pagewise/ui/upload");
+    expect(acceptedTypeOf({ name: "a.PDF", type: "" })).toBe("application/pdf");
+    expect(acceptedTypeOf({ name: "scan", type: "image/tiff" })).toBe("image/tiff");
+    expect(acceptedTypeOf({ name: "scan.TIF", type: "" })).toBe("image/tiff");
+    expect(acceptedTypeOf({ name: "photo.jpeg", type: "" })).toBe("image/jpeg");
+    expect(acceptedTypeOf({ name: "p.webp", type: "" })).toBe("image/webp");
+    expect(acceptedTypeOf({ name: "anim.gif", type: "image/gif" })).toBeUndefined();
+    expect(acceptAttribute.split(",")).toEqual(expect.arrayContaining(["application/pdf", ".pdf", "image/png", ".jpg", "image/webp", ".tiff"]));
+  });
+});
