@@ -77,6 +77,13 @@ describe("image uploads (real processes, S3)", () => {
     expect(next.status).toBe("succeeded");
   }, 150_000);
 
+  it("fails a truncated image with image_corrupt without crashing the compute child, and keeps serving", async () => {
+    const png = await makePng(640, 480);
+    const doc = await processed(png.subarray(0, 60), "cut.png");
+    expect({ status: doc.status, error: doc.error?.code }).toEqual({ status: "failed", error: "image_corrupt" });
+    expect((await processed(png, "whole.png")).status).toBe("succeeded");
+  }, 150_000);
+
   it("refuses a GIF at upload with 415 not_pdf", async () => {
     const gif = Buffer.from("GIF89a\x01\x00\x01\x00\x00\x00\x00;", "latin1");
     const { status, body } = await stack.uploadBytes(gif, "x.gif");

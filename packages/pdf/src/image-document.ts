@@ -1,4 +1,3 @@
-import fs from "node:fs/promises";
 import { PermanentFailure, type SourceKind } from "@pagewise/core";
 import type { Canvas } from "@napi-rs/canvas";
 import type SharpFunction from "sharp";
@@ -19,7 +18,7 @@ export interface OpenImageOptions {
 
 type Sharp = typeof SharpFunction;
 
-/** sharp (libvips) is loaded on the first image document: a child that only ever opens PDFs never maps it. */
+/** sharp (libvips) is loaded on the first image document: a child that only ever opens PDFs never maps it (+17 MB). */
 let sharpModule: Promise<Sharp> | undefined;
 function loadSharp(): Promise<Sharp> {
   sharpModule ??= import("sharp").then((m) => {
@@ -53,12 +52,14 @@ const noPdfPage = { cleanup: () => true } as unknown as PDFPageProxy;
 
 /**
  * An image (PNG, JPEG, WebP) or a TIFF (each frame a page) behind the PdfDocument interface, so processPage and the
- * worker treat it as a document of pages. Decoders were picked by measurement (docs/benchmarks.md, "Image inputs"):
- * - sizes are read from the header by sharp (libvips) before anything is decoded (decompression bombs);
- * - PNG, JPEG and WebP are decoded by Skia (@napi-rs/canvas, already loaded here) straight into the page raster at
- *   the render budget: faster and ~60 MB less peak RSS than libvips on the same files;
- * - TIFF frames (CCITT G3/G4 bitonal scans, LZW, deflate, JPEG-in-TIFF: libtiff) are decoded by sharp, shrunk on
- *   the way (libvips streams the frame) and put into the raster as RGBA.
+ * worker treat it as a document of pages. The decoder was picked by measurement (docs/benchmarks.md, "Image inputs"):
+ * sharp (libvips: libpng, libjpeg-turbo, libwebp, libtiff with CCITT G3/G4) for every format.
+ * - Sizes are read from the header before anything is decoded (decompression bombs: `image_too_large`).
+ * - Pixels are decoded at the render budget, not at full size: JPEG and WebP shrink on load, PNG and TIFF are
+ *   streamed through the resize, then put into the page raster as RGBA.
+ * - Skia (@napi-rs/canvas' Image, already loaded here) decoded PNG/JPEG/WebP faster and with less memory, but it
+ *   crashed the process (SIGSEGV) on a PNG cut after its header, where libvips answers an error; untrusted bytes go
+ *   to libvips. Skia cannot read TIFF anyway.
  */
 export class ImageDocument implements PdfDocument {
   private live: CanvasPage[] = [];
@@ -117,9 +118,8 @@ export class ImageDocument implements PdfDocument {
       const context = canvas.getContext("2d");
       context.fillStyle = "#ffffff"; // transparent pixels on white, as a PDF page shows them
       context.fillRect(0, 0, raster.width, raster.height);
-      if (this.kind === "tiff") await this.drawTiffFrame(canvas, pageNumber, raster);
-      else await this.drawImage(canvas, raster);
-      canvas.data(); // play the recording onto the raster now and drop the decoded source it references
+      await this.drawFrame(canvas, pageNumber, raster);
+      canvas.data(); // play the recording onto the raster now and drop the copy of the pixels it references
     } catch (error) {
       freeCanvas(canvas);
       throw error;
@@ -134,22 +134,8 @@ export class ImageDocument implements PdfDocument {
     return page;
   }
 
-  private async drawImage(canvas: Canvas, raster: { width: number; height: number }): Promise<void> {
-    const { Image } = await import("@napi-rs/canvas");
-    const image = new Image();
-    const loaded = new Promise<void>((resolve, reject) => {
-      image.onload = () => resolve();
-      image.onerror = (error) => reject(corrupt(error));
-    });
-    image.src = await fs.readFile(this.path);
-    await loaded;
-    const context = canvas.getContext("2d");
-    context.imageSmoothingEnabled = true;
-    context.imageSmoothingQuality = "low";
-    context.drawImage(image, 0, 0, raster.width, raster.height);
-  }
-
-  private async drawTiffFrame(canvas: Canvas, pageNumber: number, raster: { width: number; height: number }): Promise<void> {
+  /** Decodes frame `pageNumber` (1-based; TIFF frames, else the image) at the raster's size and puts it on the canvas. */
+  private async drawFrame(canvas: Canvas, pageNumber: number, raster: { width: number; height: number }): Promise<void> {
     const sharp = await loadSharp();
     const { ImageData } = await import("@napi-rs/canvas");
     let decoded: { data: Buffer; info: { width: number; height: number } };
