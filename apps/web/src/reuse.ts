@@ -58,15 +58,21 @@ export async function createReusedDocument(
   write: (repository: DocumentRepository, pages: Awaited<ReturnType<typeof copyResults>>) => Promise<Document | null> = (repository, pages) =>
     repository.createReused(input, from, pages),
 ): Promise<Document | null> {
+  const removeCopies = () =>
+    deps.store.deletePrefix(`${storageKeys.documentPrefix(input.id)}pages/`).catch((cleanup: unknown) => {
+      deps.log.warn({ err: cleanup, documentId: input.id }, "could not remove copied results; housekeeping will");
+    });
   try {
     const pages = await copyResults(deps, from, input.id);
     const doc = await write(deps.documents, pages);
-    if (doc) deps.log.info({ documentId: doc.id, reusedFrom: from.id, pages: pages.length }, "document reused");
+    if (!doc) {
+      await removeCopies(); // no row was written (the upload went to another request): nothing may keep them
+      return null;
+    }
+    deps.log.info({ documentId: doc.id, reusedFrom: from.id, pages: pages.length }, "document reused");
     return doc;
   } catch (error) {
-    await deps.store.deletePrefix(`${storageKeys.documentPrefix(input.id)}pages/`).catch((cleanup: unknown) => {
-      deps.log.warn({ err: cleanup, documentId: input.id }, "could not remove copied results; housekeeping will");
-    });
+    await removeCopies();
     if (error instanceof ObjectNotFound) {
       deps.log.info({ documentId: input.id, reusedFrom: from.id }, "reusable document vanished while copying; processing the upload");
       return null;
