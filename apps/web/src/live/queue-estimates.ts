@@ -27,6 +27,8 @@ interface Throughput {
 
 /** What the status answer says of itself, read from its first bytes (presentSummary's key order). */
 const ACTIVE = /"status":"(queued|processing)"/;
+const QUEUED = Buffer.from('"status":"queued"');
+const PROCESSING = Buffer.from('"status":"processing"');
 const ID = /^\{"id":"([0-9a-f-]{36})"/;
 const PAGES = /"pageCount":(\d+|null),"pagesDone":(\d+)/;
 const CREATED = /"createdAt":"([^"]+)"/;
@@ -82,17 +84,20 @@ export class QueueEstimates {
   }
 
   /**
-   * A kept status answer with its `queue` member added when the document is queued or processing; the same bytes
+   * The `queue` member (as JSON) for a kept status answer when the document is queued or processing; undefined
    * otherwise. Read from the answer's first bytes, so nothing else is read to decide.
    */
-  async withQueue(body: Buffer): Promise<Buffer> {
-    const head = body.subarray(0, HEAD_BYTES).toString("utf8");
+  async queueJsonFor(body: Buffer): Promise<string | undefined> {
+    const start = body.subarray(0, HEAD_BYTES);
+    // Most answers polled are of finished documents: tell them by a byte search, without decoding any text.
+    if (start.indexOf(QUEUED) < 0 && start.indexOf(PROCESSING) < 0) return undefined;
+    const head = start.toString("utf8");
     const status = ACTIVE.exec(head)?.[1];
-    if (!status) return body;
+    if (!status) return undefined;
     const id = ID.exec(head)?.[1];
     const pages = PAGES.exec(head);
     const created = CREATED.exec(head)?.[1];
-    if (!id || !pages || !created) return body;
+    if (!id || !pages || !created || body[body.length - 1] !== 0x7d /* } */) return undefined;
     const queue = await this.estimate({
       id,
       status,
@@ -100,8 +105,13 @@ export class QueueEstimates {
       pageCount: pages[1] === "null" ? null : Number(pages[1]),
       pagesDone: Number(pages[2]),
     });
-    if (!queue || body[body.length - 1] !== 0x7d /* } */) return body;
-    return Buffer.concat([body.subarray(0, body.length - 1), Buffer.from(`,"queue":${JSON.stringify(queue)}}`)]);
+    return queue && JSON.stringify(queue);
+  }
+
+  /** A kept status answer with its `queue` member added when the document is queued or processing; else the same bytes. */
+  async withQueue(body: Buffer): Promise<Buffer> {
+    const queue = await this.queueJsonFor(body);
+    return queue === undefined ? body : spliceQueue(body, queue);
   }
 
   private async currentThroughput(): Promise<Throughput> {
@@ -123,4 +133,9 @@ export class QueueEstimates {
     this.readAt = this.now();
     return this.throughput;
   }
+}
+
+/** `{…}` → `{…,"queue":…}`: the kept bytes, not parsed again. */
+export function spliceQueue(body: Buffer, queueJson: string): Buffer {
+  return Buffer.concat([body.subarray(0, body.length - 1), Buffer.from(`,"queue":${queueJson}}`)]);
 }

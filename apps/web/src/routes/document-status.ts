@@ -4,12 +4,16 @@ import { documentQuery } from "../api-schemas";
 import { apiError, notFound } from "../http-error";
 import { stateTag } from "../live/document-state";
 import { waitForChange } from "../live/long-poll";
+import { spliceQueue } from "../live/queue-estimates";
 import type { StatusBody } from "../live/status-bodies";
 import { presentDocument } from "../presenters";
 import { parse } from "../validate";
 import { documentIdOr404, findOr404 } from "./find-document";
 
 export const DEFAULT_POLL_MS = 5000;
+
+/** Per kept answer (its bytes), the last answer sent with a `queue` member; dropped with the kept answer. */
+const withQueue = new WeakMap<Buffer, { queue: string; answer: StatusBody }>();
 
 /** Status answers kept per web process (a 36-page document's is ~34 KB). */
 export const STATUS_BODIES_MAX_BYTES = 4 * 2 ** 20;
@@ -60,8 +64,14 @@ export function documentStatusHandler(deps: AppDeps): RequestHandler {
       },
     );
     if (!answer) throw notFound("document");
-    // A queued or processing document's position and estimates change without its row changing: never kept.
-    const body = await deps.queueEstimates.withQueue(answer.body);
-    send(res, body === answer.body ? answer : serializeBytes(req, body));
+    // A queued or processing document's position and estimates change without its row changing: never kept with
+    // the answer. The answer with them is reused while they are the same (estimates are in whole seconds).
+    const queue = await deps.queueEstimates.queueJsonFor(answer.body);
+    if (queue === undefined) return send(res, answer);
+    const last = withQueue.get(answer.body);
+    if (last?.queue === queue) return send(res, last.answer);
+    const spliced = serializeBytes(req, spliceQueue(answer.body, queue));
+    withQueue.set(answer.body, { queue, answer: spliced });
+    send(res, spliced);
   };
 }
