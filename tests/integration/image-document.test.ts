@@ -43,6 +43,21 @@ describe("image inputs as documents (ImageDocument)", () => {
     }
   });
 
+  it("turns a phone photo upright by its EXIF orientation (6: rotate 90° clockwise)", async () => {
+    const sharp = (await import("sharp")).default;
+    const sideways = await sharp(await makeJpeg(640, 480)).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+    const doc = await open(write("phone.jpg", sideways), "jpeg");
+    try {
+      const page = await doc.renderPage(1, limits);
+      expect([page.width, page.height]).toEqual([480, 640]);
+      // The first "line" ran along the top of the stored image, from x = 64: upright it runs down the right side.
+      const { data } = page.image();
+      expect(data[(70 * 480 + (480 - 32 - 5)) * 4]).toBeLessThan(80);
+    } finally {
+      await doc.destroy();
+    }
+  });
+
   it("renders each frame of a multi-page CCITT G4 TIFF as a page", async () => {
     const tiff = await makeG4Tiff(850, 1100, 3);
     expect(tiffCompressions(tiff)).toEqual([4, 4, 4]);

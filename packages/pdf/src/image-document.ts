@@ -66,7 +66,6 @@ export class ImageDocument implements PdfDocument {
 
   private constructor(
     private readonly path: string,
-    private readonly kind: ImageKind,
     readonly numPages: number,
     private readonly options: OpenImageOptions,
     private readonly createCanvas: (width: number, height: number) => Canvas,
@@ -83,18 +82,18 @@ export class ImageDocument implements PdfDocument {
       throw corrupt(error);
     }
     if (pages > options.maxPages) throw new PermanentFailure("too_many_pages", `${pages} frames > ${options.maxPages}`);
-    const doc = new ImageDocument(path, kind, pages, options, createCanvas);
+    const doc = new ImageDocument(path, pages, options, createCanvas);
     await doc.declaredSize(1); // the first frame's header is checked at open, like a PDF's first page
     return doc;
   }
 
-  /** A frame's size as its header declares it; refused above maxDeclaredPixels. */
+  /** A frame's size as its header declares it, upright (EXIF orientation applied); refused above maxDeclaredPixels. */
   private async declaredSize(pageNumber: number): Promise<{ width: number; height: number }> {
     const sharp = await loadSharp();
     let width: number | undefined;
     let height: number | undefined;
     try {
-      ({ width, height } = await sharp(this.path, { page: pageNumber - 1, limitInputPixels: false }).metadata());
+      ({ width, height } = (await sharp(this.path, { page: pageNumber - 1, limitInputPixels: false }).metadata()).autoOrient);
     } catch (error) {
       throw corrupt(error);
     }
@@ -140,7 +139,8 @@ export class ImageDocument implements PdfDocument {
     const { ImageData } = await import("@napi-rs/canvas");
     let decoded: { data: Buffer; info: { width: number; height: number } };
     try {
-      decoded = await sharp(this.path, { page: pageNumber - 1, limitInputPixels: this.options.maxDeclaredPixels })
+      // Upright as a viewer shows it: a phone photo's EXIF orientation is applied (results are in upright pixels).
+      decoded = await sharp(this.path, { page: pageNumber - 1, limitInputPixels: this.options.maxDeclaredPixels, autoOrient: true })
         .resize(raster.width, raster.height, { fit: "fill", kernel: "linear" })
         .flatten({ background: "#ffffff" })
         .toColourspace("srgb")
