@@ -131,6 +131,13 @@ describe("the web page in Chromium (real web + worker processes)", () => {
     for (const n of [1, 2]) await page.locator(`figure.page[data-page="${n}"][data-loaded="true"]`).waitFor({ timeout: 30_000 });
     const size = await page.locator('figure.page[data-page="1"] img').evaluate((img) => [(img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).naturalHeight]);
     expect(size).toEqual([827, 1169]); // A4 at 100 dpi: the scan's own pixels
+    // The switch remembers its last state (the first test turned it off): turn the overlay on.
+    const toggle = page.getByRole("switch", { name: "Show detection overlay" });
+    if (!(await toggle.isChecked())) {
+      await toggle.focus();
+      await page.keyboard.press("Space");
+    }
+    expect(await toggle.isChecked()).toBe(true);
     await page.locator('figure.page[data-page="1"][data-overlay="ready"]').waitFor({ timeout: 30_000 });
     expect(await page.locator('figure.page[data-page="1"] svg.overlay polygon').count()).toBeGreaterThan(0);
     await page.screenshot({ path: artifactPath("browser-image-upload.png"), fullPage: false, animations: "disabled" });
