@@ -9,7 +9,7 @@ export type { Db } from "./client";
 export { DocumentRepository, DocumentStatus } from "./documents";
 export { webTransitions } from "./web-transitions";
 export { createPool, closePool } from "./pool";
-export type { Document, Page, DocumentWithPages, NewDocument, CancelResult, VersionedDocument } from "./documents";
+export type { Document, Page, DocumentWithPages, NewDocument, CancelResult, VersionedDocument, ReuseMatch, QueueAhead, RecentThroughput } from "./documents";
 export { migrate, defaultMigrationsDir } from "./migrate";
 export type { MigrationResult } from "./migrate";
 export { ensureDatabase } from "./ensure-database";

@@ -3,3 +3,8 @@ export type { RenderLimits } from "./render-scale";
 export { openPdf } from "./open-pdf";
 export type { PdfDocument } from "./pdf-document";
 export { applyAffine, invertAffine } from "./affine";
+export type { Affine } from "./affine";
+export { ImageDocument, imageRasterSize, imagePointTransform } from "./image-document";
+export type { ImageKind, OpenImageOptions } from "./image-document";
+export { openSource, sourceKindOf } from "./open-source";
+export type { OpenSourceOptions } from "./open-source";
