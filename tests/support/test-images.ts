@@ -7,7 +7,7 @@ import { corpusFile } from "./services";
  * Small images made by the tests (no binary fixtures): a white page with dark "text lines" (bars of varying length
  * in rows, as a detector of text lines sees a printed page), in each input format Pagewise takes.
  */
-export function pageRaster(width: number, height: number, seed = 1): Buffer {
+function pageRaster(width: number, height: number, seed = 1): Buffer {
   const gray = Buffer.alloc(width * height, 255);
   const lineHeight = Math.max(6, Math.round(height / 30));
   let state = seed;

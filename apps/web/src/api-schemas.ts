@@ -247,7 +247,7 @@ const skippedPageLinksSchema = z
   .register(apiRegistry, { id: "SkippedPageLinks" });
 
 /** A queued or processing document's place in the queue and estimates (live/queue-estimates.ts). */
-export const queueInfoSchema = z
+const queueInfoSchema = z
   .object({
     ahead: z.number().int().min(0).optional().describe("Queued only: documents ahead of this one (queued before it, or processing)"),
     estimatedStartAt: isoDate.nullable().optional().describe("Queued only: when a worker should start on it"),

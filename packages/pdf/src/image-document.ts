@@ -35,12 +35,12 @@ function loadSharp(): Promise<Sharp> {
  * per point, 72 dpi) with the origin at its bottom left, as img2pdf or a scanner's PDF would place it at 72 dpi.
  * So a detection's `pdf` region is in the image's own pixels (y up) whatever size it was rendered at.
  */
-export function imagePointTransform(imageHeight: number, scale: number): Affine {
+function imagePointTransform(imageHeight: number, scale: number): Affine {
   return [1 / scale, 0, 0, -1 / scale, 0, imageHeight];
 }
 
 /** Raster size of a width × height image under the render budget: never enlarged, shrunk to at most maxPixels. */
-export function imageRasterSize(width: number, height: number, maxPixels: number): { width: number; height: number; scale: number } {
+function imageRasterSize(width: number, height: number, maxPixels: number): { width: number; height: number; scale: number } {
   const scale = Math.min(1, Math.sqrt(maxPixels / (width * height)));
   const w = Math.max(1, Math.floor(width * scale));
   const h = Math.max(1, Math.floor(height * scale));
