@@ -69,6 +69,8 @@ COPY --from=deps /app ./
 # Every workspace's dist/ (collected under /out by the build stage); packages/db/dist/generated/prisma is the
 # compiled Prisma client.
 COPY --from=build /out ./
+# The INT8 detector's model (DETECTOR_MODEL=ppocr-det-int8, built by scripts/quantize-ppocr-det.js; 1.4 MB).
+COPY packages/detector/models ./packages/detector/models
 # SQL migrations, read by the migrate runner (packages/db/dist/migrate.js → ../../../prisma/migrations).
 COPY prisma ./prisma
 # Local result storage when S3_BUCKET is unset (docker compose without MinIO); Heroku needs S3.

@@ -18,6 +18,7 @@ describe("pagewise (built CLI)", () => {
   it("lists the detector adapters", async () => {
     const { stdout } = await run(process.execPath, [cli, "models"]);
     expect(stdout).toMatch(/^ppocr-det\s/m);
+    expect(stdout).toMatch(/^ppocr-det-int8\s/m);
     expect(stdout).toMatch(/^yolo\s/m);
   });
 

@@ -31,7 +31,7 @@ describe("a detector that cannot work (real processes)", () => {
   const textFile = path.join(dir, "model.onnx");
   fs.writeFileSync(textFile, "this is not a model\n");
   it.each<[string, NodeJS.ProcessEnv, RegExp]>([
-    ["an id that is not registered", { DETECTOR_MODEL: "yolov99" }, /DETECTOR_MODEL "yolov99" is not a registered detector; known: ppocr-det, yolo/],
+    ["an id that is not registered", { DETECTOR_MODEL: "yolov99" }, /DETECTOR_MODEL "yolov99" is not a registered detector; known: ppocr-det, ppocr-det-int8, yolo/],
     ["a yolo model file that is not there", { DETECTOR_MODEL: "yolo", YOLO_MODEL_PATH: "/nonexistent/model.onnx" }, /model file does not exist: YOLO_MODEL_PATH=/],
     ["a yolo model file that is not ONNX", { DETECTOR_MODEL: "yolo", YOLO_MODEL_PATH: textFile }, /model file is not an ONNX model \(.*\): YOLO_MODEL_PATH=/],
   ])("the worker refuses to start with %s, in one line", async (_what, env, message) => {

@@ -50,13 +50,31 @@ describe("time limits, memory caps and recycling of the compute child (real proc
 
   it("recycles the compute child after N documents (worker_max_tasks_per_child)", async () => {
     const worker = await startWorker({ WORKER_MAX_DOCUMENTS_PER_CHILD: "1" });
+    // The first child starts with the worker (its model loads before any job), and it takes the first document.
+    const [prewarmed] = childPids(worker.lines);
+    expect(childPids(worker.lines)).toHaveLength(1);
     for (const file of ["text-1p-pdflatex.pdf", "multicolumn-latex.pdf"]) {
       const { body } = await stack.upload(file);
       expect(await waitForJob(stack.prefix, body.id as string, 60_000)).toBe("completed");
     }
     const pids = childPids(worker.lines);
     expect(pids).toHaveLength(2);
+    expect(pids[0]).toBe(prewarmed);
     expect(new Set(pids).size).toBe(2);
     expect(worker.lines.some((l) => l.includes("max documents per child"))).toBe(true);
+  }, 120_000);
+
+  it("recycles the compute child between two pages after N pages, and the document goes on in the new child", async () => {
+    const worker = await startWorker({ WORKER_MAX_PAGES_PER_CHILD: "2" });
+    const { body } = await stack.upload("rotated-arabic-4p.pdf");
+    expect(await waitForJob(stack.prefix, body.id as string, 90_000)).toBe("completed");
+    const doc = await stack.get<{ status: string; pagesDone: number; pages: { number: number; skipped?: unknown; degraded?: unknown }[] }>(`/api/documents/${body.id}`);
+    expect(doc).toMatchObject({ status: "succeeded", pagesDone: 4 });
+    expect(doc.pages.map((p) => p.number)).toEqual([1, 2, 3, 4]);
+    expect(doc.pages.every((p) => p.skipped === undefined && p.degraded === undefined)).toBe(true);
+    const pids = childPids(worker.lines);
+    expect(pids).toHaveLength(2); // pages 1-2 in the first child, 3-4 in the second
+    expect(new Set(pids).size).toBe(2);
+    expect(worker.lines.filter((l) => l.includes('"reason":"max pages per child"') && l.includes("recycling compute child between pages"))).toHaveLength(1);
   }, 120_000);
 });

@@ -81,8 +81,10 @@ describe("the compute child's watchdogs: memory ceiling and page time limit (rea
     expect(metrics).toMatch(/^pagewise_pages_degraded_total\{reason="memory"\} 1$/m);
     expect(metrics).toMatch(/^pagewise_pages_skipped_total\{reason="memory"\} 1$/m);
 
-    // Every crossing: the child was dead within 200 ms of the last sample under the ceiling (the crossing happened
-    // after it), so within 200 ms of crossing.
+    // Every crossing: the SIGKILL was sent within 200 ms of the sample that saw it (what the watchdog controls: the
+    // sampler and the kill are in the worker). When the worker hears the exit also depends on the kernel tearing down a
+    // 400 MB process and on the worker's event loop, which a loaded machine delays past 200 ms (seen: 221-270 ms at a
+    // load average of 20 on 2 cores); that is checked to be prompt, not timed to the millisecond.
     const lines = logLines(worker);
     const crossings = lines.filter((l) => l.msg === "compute child crossed its memory ceiling; killed it");
     expect(crossings.length).toBeGreaterThanOrEqual(3); // page 2 at least once; page 3 at the normal and the reduced budget
@@ -93,8 +95,9 @@ describe("the compute child's watchdogs: memory ceiling and page time limit (rea
       expect(crossing.rssBytes as number).toBeGreaterThan(330 * 2 ** 20);
       expect(crossing.previousSampleAt as number).toBeLessThan(crossing.sampledAt as number);
       expect(killed! - over!).toBeLessThan(200);
-      expect(exited! - over!).toBeLessThan(200);
-      expect(exited! - lastUnder!).toBeLessThan(200);
+      expect(killed! - lastUnder!).toBeLessThan(200);
+      expect(exited!).toBeGreaterThanOrEqual(killed!);
+      expect(exited! - killed!).toBeLessThan(2000);
     }
 
     // The killed children's temporary directories went with them.

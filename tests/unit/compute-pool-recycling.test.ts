@@ -8,7 +8,7 @@ import { createLogger } from "@pagewise/logger";
 const MB = 2 ** 20;
 
 describe("compute children between pages", () => {
-  const pool = new ComputePool({ detectorId: "ppocr-det", detectorOptions: { threads: 1, maxSide: 960 } }, { maxDocumentsPerChild: 10, memoryCeilingBytes: 400 * MB }, createLogger("test", "silent"));
+  const pool = new ComputePool({ detectorId: "ppocr-det", detectorOptions: { threads: 1, maxSide: 960 } }, { maxDocumentsPerChild: 10, maxPagesPerChild: 300, memoryCeilingBytes: 400 * MB }, createLogger("test", "silent"));
   const child = (rssMb: number) => ({ rss: rssMb * MB }) as ComputeProcess;
 
   it("replaces a child that ends a page near its ceiling, before it crosses it in the middle of the next one", () => {
@@ -16,6 +16,12 @@ describe("compute children between pages", () => {
     expect(pool.overMemory(child(330))).toBe(false);
     expect(pool.overMemory(child(379))).toBe(false);
     expect(pool.overMemory(child(381))).toBe(true);
+  });
+
+  it("replaces a child before its next page once it has rendered WORKER_MAX_PAGES_PER_CHILD pages", () => {
+    expect(pool.replaceBeforePage({ rss: 300 * MB, pagesStarted: 299 })).toBeUndefined();
+    expect(pool.replaceBeforePage({ rss: 300 * MB, pagesStarted: 300 })).toBe("max pages per child");
+    expect(pool.replaceBeforePage({ rss: 390 * MB, pagesStarted: 1 })).toBe("max memory per child");
   });
 });
 

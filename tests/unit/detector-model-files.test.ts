@@ -40,7 +40,7 @@ describe("the worker's start-up checks of its detector (no model is loaded)", ()
   });
 
   it("refuses, in one line that says what to fix, an unknown id, a missing or non-ONNX model and a missing labels file", async () => {
-    await expect(checkDetectorConfig("yolov99", {})).rejects.toThrow(/^DETECTOR_MODEL "yolov99" is not a registered detector; known: ppocr-det, yolo$/);
+    await expect(checkDetectorConfig("yolov99", {})).rejects.toThrow(/^DETECTOR_MODEL "yolov99" is not a registered detector; known: ppocr-det, ppocr-det-int8, yolo$/);
     await expect(checkDetectorConfig("toString", {})).rejects.toThrow(/not a registered detector/);
     await expect(checkDetectorConfig("yolo", {})).rejects.toThrow(/^the yolo detector needs a model file: set YOLO_MODEL_PATH$/);
     await expect(checkDetectorConfig("yolo", { modelPath: path.join(dir, "nope.onnx") })).rejects.toThrow(/model file does not exist: YOLO_MODEL_PATH=.*nope\.onnx$/);

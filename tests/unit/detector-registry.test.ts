@@ -2,7 +2,7 @@ import { createDetector, detectorIds } from "@pagewise/detector";
 
 describe("detector registry", () => {
   it("lists the known detectors", () => {
-    expect(detectorIds).toEqual(["ppocr-det", "yolo"]);
+    expect(detectorIds).toEqual(["ppocr-det", "ppocr-det-int8", "yolo"]);
   });
 
   it("creates a known detector without loading it", () => {
@@ -12,7 +12,7 @@ describe("detector registry", () => {
   });
 
   it("names the known ids when the id is unknown", () => {
-    expect(() => createDetector("detectron2", { threads: 1, maxSide: 960 })).toThrow(/Unknown detector "detectron2".*ppocr-det, yolo/);
+    expect(() => createDetector("detectron2", { threads: 1, maxSide: 960 })).toThrow(/Unknown detector "detectron2".*ppocr-det, ppocr-det-int8, yolo/);
     expect(() => createDetector("toString", { threads: 1, maxSide: 960 })).toThrow(/Unknown detector/);
   });
 });

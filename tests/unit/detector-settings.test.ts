@@ -40,7 +40,7 @@ describe("detector settings: one path from configuration to the adapter's option
   it("refuses an unknown DETECTOR_MODEL at start, naming the known ids, without loading an adapter", () => {
     expect(() => parseEnv(workerEnvSchema, { DETECTOR_MODEL: "yolov99" })).toThrow(ConfigError);
     expect(() => parseEnv(workerEnvSchema, { DETECTOR_MODEL: "yolov99" })).toThrow(
-      /^Invalid configuration: DETECTOR_MODEL "yolov99" is not a registered detector; known: ppocr-det, yolo$/,
+      /^Invalid configuration: DETECTOR_MODEL "yolov99" is not a registered detector; known: ppocr-det, ppocr-det-int8, yolo$/,
     );
     expect(() => parseEnv(workerEnvSchema, { DETECTOR_MODEL: "toString" })).toThrow(/DETECTOR_MODEL "toString" is not a registered detector/);
   });

@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 /**
- * npm run bench -- --pdf FILE [--dpi 150] [--runs N] [--workers 1] [--documents 1] [--storage s3|local] [--pin-workers] [--cpu-prof DIR] [--sse-latency] [--json]
+ * npm run bench -- --pdf FILE [--dpi 150] [--runs N] [--workers 1] [--documents 1] [--storage s3|local] [--pin-workers]
+ *                   [--first-pages 3] [--cpu-prof DIR] [--sse-latency] [--json]
  *
  * Starts the real processes (web, N workers) against the real services (PostgreSQL, Redis, an S3 server on
- * loopback), uploads the PDF over HTTP, waits for the results, and prints one JSON line of measurements.
+ * loopback), uploads the PDF over HTTP, waits for the results, and prints one JSON line of measurements. Then the
+ * first page: seconds from the upload's 202 to the first page's recorded result, with a warm worker (model loaded;
+ * `--first-pages` times, median) and with a cold one (started right after the 202: process start, model load,
+ * first page).
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -15,9 +19,12 @@ import { parseArgs } from "node:util";
 import { Queue, QueueEvents } from "bullmq";
 import { Client } from "pg";
 import { bullConnection, QueueName } from "@pagewise/queue";
+import { treeCpuSeconds } from "./cpu";
+import { firstPageRecorded } from "./first-page";
 import { uploadPdf, uploadRate } from "./http";
 import { freePort } from "@pagewise/launcher/daemon";
 import { repoRoot, startCommand, startNode, type Proc } from "./processes";
+import { pageImageBytes } from "./page-images";
 import { PeakRss } from "./rss";
 import { SseLatency } from "./sse-latency";
 import { dropDatabase, processEnv, startS3, storageEnv } from "./stack";
@@ -39,10 +46,15 @@ const { values } = parseArgs({
     "pin-workers": { type: "boolean", default: false },
     /** Also time each page from its commit to an SSE client (sse-latency.ts): sseP50Ms, sseP95Ms, sseMaxMs. */
     "sse-latency": { type: "boolean", default: false },
+    "first-pages": { type: "string", default: "3" },
   },
 });
 if (!values.pdf) {
-  process.stderr.write("usage: npm run bench -- --pdf FILE [--dpi 150] [--runs N] [--workers 1] [--documents 1] [--json]\n");
+  process.stderr.write(
+    "usage: npm run bench -- --pdf FILE [--dpi 150] [--runs N] [--workers 1] [--documents 1] [--storage s3|local] [--pin-workers]\n" +
+      "                        [--first-pages 3] [--cpu-prof DIR] [--json]\n" +
+      "BENCH_ROOT=DIR runs another checkout's build (web, worker, S3 server) with this bench's measurements.\n",
+  );
   process.exit(2);
 }
 const pdf = path.resolve(values.pdf);
@@ -96,6 +108,30 @@ async function stageMedians(ids: string[]) {
   }
 }
 
+/** Resolves once no job of the bench's queue is active or waiting (a cancelled document's job has ended). */
+async function queueIdle(queue: Queue, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while ((await queue.getActiveCount()) + (await queue.getWaitingCount()) > 0) {
+    if (performance.now() > deadline) throw new Error(`queue still busy after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Uploads the PDF, calls `afterUpload` (a cold measurement starts its worker there), and returns the seconds from
+ * the 202 to the first page's recorded result; the document is then cancelled and its job left to end.
+ */
+async function firstPageSeconds(base: string, queue: Queue, afterUpload: () => void = () => undefined): Promise<number> {
+  const id = await uploadPdf(base, pdf);
+  const t0 = performance.now();
+  afterUpload();
+  const t1 = await firstPageRecorded(databaseUrl, id, 600_000);
+  const cancelled = await fetch(`${base}/api/documents/${id}/cancel`, { method: "POST" });
+  if (!cancelled.ok && cancelled.status !== 409) throw new Error(`cancel answered ${cancelled.status}`);
+  await queueIdle(queue, 600_000);
+  return (t1 - t0) / 1000;
+}
+
 async function main(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "pagewise-bench-"));
   const s3 = await startS3(work, "pagewise-bench");
@@ -119,9 +155,9 @@ async function main(): Promise<void> {
     await web.waitFor(/web listening/, 60_000);
     // --pin-workers: worker i (and its compute child) on CPU i only, as N worker dynos each have their own cores.
     const cpuOf = (i: number) => (values["pin-workers"] ? String(i % os.cpus().length) : undefined);
-    const workers = Array.from({ length: workerCount }, (_, i) =>
-      startNode(withProfile(startCommand("start:worker")), { ...env, MIGRATE_ON_START: "false", LOG_LEVEL: "info" }, cpuOf(i)),
-    );
+    const startWorker = (i: number) =>
+      startNode(withProfile(startCommand("start:worker")), { ...env, MIGRATE_ON_START: "false", LOG_LEVEL: "info" }, cpuOf(i));
+    const workers = Array.from({ length: workerCount }, (_, i) => startWorker(i));
     procs.push(...workers);
     await Promise.all(workers.map((w) => w.waitFor(/worker started/, 60_000)));
     await events.waitUntilReady();
@@ -129,7 +165,9 @@ async function main(): Promise<void> {
     const webRss = new PeakRss([web.child.pid as number]).start();
     const results = [];
     for (let run = 0; run < runs; run++) {
-      const workerRss = new PeakRss(workers.map((w) => w.child.pid as number)).start();
+      const workerPids = workers.map((w) => w.child.pid as number);
+      const workerRss = new PeakRss(workerPids).start();
+      const cpu0 = treeCpuSeconds(workerPids);
       const t0 = performance.now();
       const ids = await Promise.all(Array.from({ length: documentsPerRun }, () => uploadPdf(base, pdf)));
       const sse = values["sse-latency"] ? new SseLatency(databaseUrl) : undefined;
@@ -145,16 +183,35 @@ async function main(): Promise<void> {
       const latencies = await probeStatus(`${base}/api/documents/${ids[0]}`, Number(values["status-gets"]));
       await finished;
       const seconds = (performance.now() - t0) / 1000;
+      const workerCpuSeconds = treeCpuSeconds(workerPids) - cpu0;
       const stages = await stageMedians(ids);
       const sseLatencies = (await sse?.latencies()) ?? { total: [], web: [] };
-      results.push({ ids, seconds, pages: stages.pages, stages, latencies, sseLatencies, workerPeak: workerRss.stop() });
+      results.push({ ids, seconds, workerCpuSeconds, pages: stages.pages, stages, latencies, sseLatencies, workerPeak: workerRss.stop() });
     }
+
+    // The first page with the workers warm (detector loaded, pdf.js compiled): one document at a time.
+    const warmFirstPage: number[] = [];
+    for (let i = 0; i < Number(values["first-pages"]); i++) warmFirstPage.push(await firstPageSeconds(base, queue));
 
     // The same status GETs with the workers idle: what the busy workers add to the latency.
     const idleLatencies = await probeStatus(`${base}/api/documents/${results[0]?.ids[0] as string}`, Number(values["status-gets"]));
 
     // Upload throughput with processing paused: the workers stop, the web keeps accepting.
     await Promise.all(workers.map((w) => w.stop("SIGTERM")));
+    // The first page with a cold worker, as a dyno scaled from zero takes its first job: the document is accepted
+    // with no worker running, and one starts right after the 202 (node, its modules, Redis and PostgreSQL, the
+    // compute child and its model, then the document). `coldWorkerReadySeconds`: from its start to "worker started".
+    let coldWorker: Proc | undefined;
+    let coldReady: Promise<number> = Promise.resolve(Number.NaN);
+    let coldStarted = 0;
+    const coldFirstPage = await firstPageSeconds(base, queue, () => {
+      coldStarted = performance.now();
+      coldWorker = startWorker(0);
+      procs.push(coldWorker);
+      coldReady = coldWorker.waitFor(/worker started/, 600_000).then(() => performance.now());
+    });
+    const coldWorkerReadySeconds = ((await coldReady) - coldStarted) / 1000;
+    await coldWorker?.stop("SIGTERM");
     const uploadsPerSecond = await uploadRate(base, fs.existsSync(values["upload-pdf"]) ? values["upload-pdf"] : pdf, Number(values.uploads), 8);
     const webPeak = webRss.stop();
 
@@ -164,6 +221,7 @@ async function main(): Promise<void> {
     const all = results.flatMap((r) => r.latencies);
     const sseAll = results.flatMap((r) => r.sseLatencies.total);
     const sseWeb = results.flatMap((r) => r.sseLatencies.web);
+    const imageBytes = pageImageBytes(work, best.ids);
     const mb = (bytes: number) => round(bytes / 2 ** 20, 0);
     const line = {
       pdf: path.basename(pdf),
@@ -180,6 +238,14 @@ async function main(): Promise<void> {
       renderMs: round(best.stages.render),
       inferenceMs: round(best.stages.inference),
       annotateMs: round(best.stages.annotate),
+      workerCpuMsPerPage: round((best.workerCpuSeconds * 1000) / best.pages),
+      workerCpuMsPerPageRuns: results.map((r) => round((r.workerCpuSeconds * 1000) / r.pages)),
+      pageImageKbMedian: round(median(imageBytes) / 1024),
+      pageImageKbMean: round(imageBytes.reduce((a, b) => a + b, 0) / Math.max(1, imageBytes.length) / 1024),
+      firstPageWarmSeconds: round(median(warmFirstPage), 2),
+      firstPageWarmSecondsRuns: warmFirstPage.map((s) => round(s, 2)),
+      firstPageColdSeconds: round(coldFirstPage, 2),
+      coldWorkerReadySeconds: round(coldWorkerReadySeconds, 2),
       uploadMs: round(best.stages.upload),
       workerPeakRssMb: mb(Math.max(...results.map((r) => r.workerPeak.rss))),
       workerPeakChargedMb: mb(Math.max(...results.map((r) => r.workerPeak.charged))),

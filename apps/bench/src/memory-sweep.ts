@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * npm run bench:memory -- DIR [--cgroup-mb 512] [--deadline 600] [--page-deadline 5] [--dpi 150] [--storage s3|local]
- *                            [--out FILE] [--shard I/N] [--json]
+ *                            [--out FILE] [--shard I/N] [--json] [--worker-log FILE]
  *
  * Runs every PDF in DIR, one at a time, through the real processes (web + one worker + an S3 server on loopback,
  * as `npm run bench` does) and reports per file: pages, outcome (status and error code), pages degraded or
@@ -36,9 +36,10 @@ const { values, positionals } = parseArgs({
     out: { type: "string" },
     shard: { type: "string", default: "1/1" },
     json: { type: "boolean", default: false },
+    "worker-log": { type: "string" },
   },
 });
-const usage = "usage: npm run bench:memory -- DIR [--cgroup-mb 512] [--deadline 600] [--page-deadline 5] [--dpi 150] [--storage s3|local] [--out FILE] [--shard I/N]\n";
+const usage = "usage: npm run bench:memory -- DIR [--cgroup-mb 512] [--deadline 600] [--page-deadline 5] [--dpi 150] [--storage s3|local] [--out FILE] [--shard I/N] [--worker-log FILE]\n";
 const dir = positionals[0];
 if (!dir || !fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
   process.stderr.write(usage);
@@ -134,6 +135,8 @@ async function main(): Promise<void> {
   const startWorker = async () => {
     worker = startNode(startCommand("start:worker"), { ...env, MIGRATE_ON_START: "false", LOG_LEVEL: "info" }, undefined, cgroup?.procsFile);
     procs.push(worker);
+    const logFile = values["worker-log"];
+    if (logFile) for (const stream of [worker.child.stdout, worker.child.stderr]) stream?.on("data", (chunk: Buffer) => fs.appendFileSync(logFile, chunk));
     await worker.waitFor(/worker started/, 120_000);
   };
   for (const signal of ["SIGINT", "SIGTERM"] as const)
@@ -185,6 +188,7 @@ async function main(): Promise<void> {
     const mb = (bytes: number) => round(bytes / 2 ** 20, 0);
     let doc: DocumentAnswer | undefined;
     let outcome: string;
+    let stoppedByUs = false;
     try {
       const uploaded = await upload(base, path.join(dir as string, file));
       if (uploaded.id) {
@@ -194,6 +198,7 @@ async function main(): Promise<void> {
           outcome = `deadline:${doc.status}`;
           // Past the deadline: cancel it, and start a fresh worker so the next file does not wait behind it.
           await fetch(`${base}/api/documents/${uploaded.id}/cancel`, { method: "POST" }).catch(() => undefined);
+          stoppedByUs = true;
           await current.stop("SIGKILL");
           await startWorker();
         }
@@ -206,7 +211,7 @@ async function main(): Promise<void> {
     const seconds = (performance.now() - t0) / 1000;
     clearInterval(sampler);
     const peak = rss.stop();
-    if (current.child.exitCode !== null || current.child.signalCode !== null) {
+    if (!stoppedByUs && (current.child.exitCode !== null || current.child.signalCode !== null)) {
       outcome += " (worker died)";
       if (worker === current) await startWorker();
     }

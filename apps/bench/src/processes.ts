@@ -2,7 +2,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
-export const repoRoot = path.resolve(__dirname, "../../..");
+/**
+ * The checkout whose build the bench runs: this one, or BENCH_ROOT's (another branch's built worktree, for
+ * interleaved runs of two builds with the same measuring code).
+ */
+export const repoRoot = process.env.BENCH_ROOT ? path.resolve(process.env.BENCH_ROOT) : path.resolve(__dirname, "../../..");
 
 export interface Proc {
   child: ChildProcess;

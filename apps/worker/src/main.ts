@@ -52,6 +52,14 @@ async function main(): Promise<void> {
     await checkDetectorConfig(env.DETECTOR_MODEL, detectorOptions);
     const stale = removeStaleTempDirs();
     if (stale) log.info({ removed: stale }, "removed the temporary directories of workers that are gone");
+    const compute = new ComputePool(
+      { detectorId: env.DETECTOR_MODEL, detectorOptions },
+      { maxDocumentsPerChild: env.WORKER_MAX_DOCUMENTS_PER_CHILD, maxPagesPerChild: env.WORKER_MAX_PAGES_PER_CHILD, memoryCeilingBytes: env.WORKER_MAX_CHILD_RSS_MB * 2 ** 20 },
+      log,
+    );
+    // The compute child starts now (its model loads while this process connects and migrates): a cold worker's
+    // first page no longer waits for both in turn.
+    compute.prewarm();
     if (env.MIGRATE_ON_START) await prepareDatabase(env.DATABASE_URL, log);
     const tls = env.REDIS_TLS_REJECT_UNAUTHORIZED;
     const producerRedis = await connectRedis("producer", env.REDIS_URL, { rejectUnauthorized: tls });
@@ -65,11 +73,6 @@ async function main(): Promise<void> {
     const deliveries = new PgWebhookDeliveries(pool);
     const enqueueWebhooks = (which: { documentId: string } | { olderThanMs: number }) =>
       enqueueWebhookDeliveries({ deliveries, queue: webhookQueue, log }, which);
-    const compute = new ComputePool(
-      { detectorId: env.DETECTOR_MODEL, detectorOptions },
-      { maxDocumentsPerChild: env.WORKER_MAX_DOCUMENTS_PER_CHILD, memoryCeilingBytes: env.WORKER_MAX_CHILD_RSS_MB * 2 ** 20 },
-      log,
-    );
     let stopping = false;
 
     const handlers: JobHandlers = {

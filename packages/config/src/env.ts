@@ -115,6 +115,11 @@ export const workerEnvSchema = commonEnvSchema.extend({
   PAGE_FAILURE_POLICY: z.enum(["skip", "fail"]).default("skip"),
   WORKER_MAX_DOCUMENTS_PER_CHILD: int(100, 1),
   /**
+   * The compute child is replaced between two pages once it has rendered this many (across documents): what grows
+   * with its age stays bounded on a 2,415-page document as on a 30-page one. Chosen by measurement (docs/memory.md).
+   */
+  WORKER_MAX_PAGES_PER_CHILD: int(300, 1),
+  /**
    * The compute child's memory ceiling, enforced while it works (sampled every 25 ms, SIGKILL on crossing). A dyno's
    * memory cgroup charges worker + child about the child's RSS plus the worker's anonymous memory (~30-40 MB: the Node
    * binary's pages are shared), so 400 keeps the two within 450 MB.

@@ -2,7 +2,7 @@
  * Every detector adapter's id, without the adapters: the worker's environment schema checks DETECTOR_MODEL against
  * this list at start, and the registry (packages/detector/src/registry.ts) is typed by it, one line per id.
  */
-export const detectorIds = ["ppocr-det", "yolo"] as const;
+export const detectorIds = ["ppocr-det", "ppocr-det-int8", "yolo"] as const;
 export type DetectorId = (typeof detectorIds)[number];
 
 /** What the worker says, at start, of a DETECTOR_MODEL that is not in the list. */

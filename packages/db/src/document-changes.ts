@@ -5,7 +5,7 @@ import { pgConnectionString, type PgTlsOptions } from "./connection";
 import { pg } from "./pg";
 
 /** The channel the documents table's trigger notifies on (migration 20261203000000_document_change_notify). */
-export const DOCUMENT_CHANGES_CHANNEL = "pagewise_documents";
+const DOCUMENT_CHANGES_CHANNEL = "pagewise_documents";
 
 /**
  * What changed, as PostgreSQL says it: `change` (a document id) after every committed write to a document row, and

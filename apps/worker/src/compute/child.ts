@@ -20,9 +20,24 @@ function loadDetector(): Promise<Detector> {
   detector ??= (async () => {
     const d = createDetector(config.detectorId, config.detectorOptions);
     await d.load();
+    await warmUp(d);
     return serialized(d);
   })();
   return detector;
+}
+
+/**
+ * One inference on a blank A4 page at 150 dpi before the child says it is ready. onnxruntime's first run of a
+ * session sizes its memory arena and sets up its kernels: measured in a fresh child (load ~20), the first page's
+ * inference took 1.8-2.0 s against 0.7-0.8 s for the next. Done here, that cost falls in the start-up the worker
+ * overlaps with its own (ComputePool.prewarm), not in a cold worker's first page. The arena would be that size
+ * after the first page anyway.
+ */
+async function warmUp(d: Detector): Promise<void> {
+  const page = { width: 1240, height: 1754 };
+  const size = d.inputSize?.(page.width, page.height) ?? page;
+  const blank = { width: size.width, height: size.height, data: new Uint8ClampedArray(size.width * size.height * 4).fill(255) };
+  await d.detect(blank, page);
 }
 
 async function closeDocument(): Promise<void> {

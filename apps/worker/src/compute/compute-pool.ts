@@ -7,6 +7,8 @@ import type { ChildConfig, OpenReply, PageReply } from "./protocol";
 /** Celery's worker_max_tasks_per_child, and a memory ceiling enforced while the child works. */
 export interface ChildPolicy {
   maxDocumentsPerChild: number;
+  /** Pages a child renders (across documents) before it is replaced between two pages (WORKER_MAX_PAGES_PER_CHILD). */
+  maxPagesPerChild: number;
   /** SIGKILL on crossing it while a request runs (WORKER_MAX_CHILD_RSS_MB). */
   memoryCeilingBytes: number;
 }
@@ -26,9 +28,11 @@ export interface PageBudget {
 
 /**
  * Compute children, one per document being processed, reused across documents (the detector stays loaded) and
- * recycled after N documents or when a page leaves one near its memory ceiling. RSS is checked after every page: a
- * child near its ceiling is replaced before the next page, which re-opens the document in the new child. The
- * ceiling itself is enforced by each child's watchdog while it works (ComputeProcess).
+ * recycled after N documents, after N pages, or when a page leaves one near its memory ceiling. Both are checked
+ * between pages: such a child is replaced before the next page, which re-opens the document in the new child. The
+ * page count bounds what grows with a child's age (allocator fragmentation, V8's old space, onnxruntime's arena), which
+ * the document's own re-opening in packages/pdf does not: without it a 1,370-page manual peaked 70 MB above its first
+ * 30 pages (docs/memory.md). The ceiling itself is enforced by each child's watchdog while it works (ComputeProcess).
  */
 export class ComputePool {
   private readonly idle: ComputeProcess[] = [];
@@ -56,6 +60,18 @@ export class ComputePool {
     return child;
   }
 
+  /**
+   * Starts a child now, idle, so its start-up (Node, pdf.js, onnxruntime and the model: most of a cold worker's
+   * first page) overlaps the worker's own (modules, Redis, PostgreSQL) instead of following the first job. A worker
+   * holds an idle child after its first document anyway; this only brings it forward.
+   */
+  prewarm(): void {
+    if (this.all.size > 0) return;
+    const child = new ComputeProcess(this.config, this.log, { memoryCeilingBytes: this.policy.memoryCeilingBytes });
+    this.all.add(child);
+    this.idle.push(child);
+  }
+
   /** @internal Back to the pool, or killed when it is over its document count or memory budget. */
   release(child: ComputeProcess): void {
     const reason = this.recycleReason(child);
@@ -68,8 +84,15 @@ export class ComputePool {
   }
 
   /** @internal Near its ceiling after its last reply: replace it before it takes more work. */
-  overMemory(child: ComputeProcess): boolean {
+  overMemory(child: Pick<ComputeProcess, "rss">): boolean {
     return child.rss > this.policy.memoryCeilingBytes * RECYCLE_SHARE_OF_CEILING;
+  }
+
+  /** @internal Why a child must be replaced before its next page (memory or age in pages), if it must. */
+  replaceBeforePage(child: Pick<ComputeProcess, "rss" | "pagesStarted">): string | undefined {
+    if (this.overMemory(child)) return "max memory per child";
+    if (child.pagesStarted >= this.policy.maxPagesPerChild) return "max pages per child";
+    return undefined;
   }
 
   /** @internal */
@@ -99,8 +122,7 @@ export class ComputePool {
 
   private recycleReason(child: ComputeProcess): string | undefined {
     if (child.documentsStarted >= this.policy.maxDocumentsPerChild) return "max documents per child";
-    if (this.overMemory(child)) return "max memory per child";
-    return undefined;
+    return this.replaceBeforePage(child);
   }
 }
 
@@ -142,15 +164,17 @@ export class ComputeSession {
   page(number: number, budget: PageBudget, timeoutMs: number, startClockAfter?: Promise<unknown>): Promise<PageReply> {
     const sent = this.submissions.then(async () => {
       let child = await this.ensureOpen(timeoutMs, budget.maxImagePixels);
-      if (this.pool.overMemory(child)) {
+      if (this.pool.replaceBeforePage(child)) {
         await child.idle();
-        if (this.child === child && this.pool.overMemory(child)) {
-          this.log.info({ childPid: child.pid, rssMb: Math.round(child.rss / 2 ** 20), page: number }, "compute child near its memory ceiling; replacing it");
+        const reason = this.child === child ? this.pool.replaceBeforePage(child) : undefined;
+        if (reason) {
+          this.log.info({ childPid: child.pid, reason, rssMb: Math.round(child.rss / 2 ** 20), pagesStarted: child.pagesStarted, page: number }, "recycling compute child between pages");
           this.pool.retire(child);
           this.child = undefined;
         }
         child = await this.ensureOpen(timeoutMs, budget.maxImagePixels);
       }
+      child.pagesStarted += 1;
       const request = { type: "page", number, limits: budget.limits, ocr: this.options.ocr ?? false } as const;
       return { reply: child.request<PageReply>(request, timeoutMs, startClockAfter) };
     });

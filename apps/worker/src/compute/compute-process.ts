@@ -91,6 +91,8 @@ export class ComputeProcess {
   /** RSS of the child as of its last reply, bytes. */
   rss = 0;
   documentsStarted = 0;
+  /** Page requests sent to this child, across documents (its age, for WORKER_MAX_PAGES_PER_CHILD). */
+  pagesStarted = 0;
   openedPath: string | undefined;
   /** The pixel budget for embedded images the open document was opened with (undefined: pdf.js' default). */
   openedMaxImagePixels: number | undefined;

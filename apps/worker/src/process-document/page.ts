@@ -40,13 +40,13 @@ export async function storePage(
   of: number,
   degraded?: PageLimitReason,
 ): Promise<"stored" | "deleted"> {
-  const t0 = performance.now();
   const imageKey = storageKeys.pageImage(ctx.documentId, number);
   const jsonKey = storageKeys.pageJson(ctx.documentId, number);
   const png = Buffer.from(reply.png.buffer, reply.png.byteOffset, reply.png.byteLength);
   const result = degraded ? { ...reply.result, degraded: { reason: degraded, dpi: dpiOfScale(reply.result.scale) } } : reply.result;
   let uploadMs = 0;
   const upload = async () => {
+    const t0 = performance.now();
     await Promise.all([
       ctx.store.put(imageKey, png, "image/png"),
       ctx.store.put(jsonKey, Buffer.from(JSON.stringify(result)), "application/json"),

@@ -8,8 +8,8 @@ export { ppocrDetModelPath };
 
 /** PaddleOCR's text detector: a per-pixel text probability map, boxed by DB post-processing. */
 export class PpocrDetector implements Detector {
-  readonly id = "ppocr-det";
-  private readonly loaded = new Lazy(() => createOnnxSession(ppocrDetModelPath(), this.options.threads));
+  readonly id: string = "ppocr-det";
+  private readonly loaded = new Lazy(() => createOnnxSession(this.modelFile(), this.options.threads));
   private spare: Float32Array | undefined;
 
   constructor(private readonly options: DetectorOptions) {}
@@ -46,5 +46,10 @@ export class PpocrDetector implements Detector {
 
   async dispose(): Promise<void> {
     await (await this.loaded.take())?.session.release();
+  }
+
+  /** The ONNX file this variant loads. */
+  protected modelFile(): string {
+    return ppocrDetModelPath();
   }
 }
