@@ -38,7 +38,7 @@ COPY package.json package-lock.json .npmrc ./
 COPY --from=manifests /app ./
 # Without the root devDependencies in package.json, npm does not pull the Prisma CLI and TypeScript in as
 # optional peers of @prisma/client (~250 MB). onnxruntime-node ships win32/darwin/linux binaries (~290 MB):
-# keep linux/<this arch> (45 MB on x64). @napi-rs/canvas' musl build is useless on Debian, and the Prisma
+# keep linux/<this arch> (45 MB on x64). @napi-rs/canvas' and sharp's musl builds are useless on Debian, and the Prisma
 # client's query compilers for other databases take 58 MB.
 RUN npm pkg delete devDependencies \
  && npm install --omit=dev --ignore-scripts --no-audit --no-fund \
@@ -48,7 +48,7 @@ RUN npm pkg delete devDependencies \
  && rm -rf "$ort/win32" "$ort/darwin" \
  && find "$ort/linux" -mindepth 1 -maxdepth 1 ! -name "$arch" -exec rm -rf {} + \
  && test -f "$ort/linux/$arch/onnxruntime_binding.node" \
- && rm -rf node_modules/@napi-rs/canvas-linux-*-musl \
+ && rm -rf node_modules/@napi-rs/canvas-linux-*-musl node_modules/@img/sharp-linuxmusl-* node_modules/@img/sharp-libvips-linuxmusl-* \
  && find node_modules/@prisma/client/runtime -name 'query_compiler_*' ! -name '*.postgresql.*' -delete
 
 # ---- runtime -----------------------------------------------------------------------------------------------

@@ -8,11 +8,12 @@ const workerOnly = [
   { name: "onnxruntime-node", message: "The web process never loads the detector runtime." },
   { name: "@napi-rs/canvas", message: "The web process never loads canvas." },
   { name: "pdfjs-dist", message: "The web process never loads pdf.js." },
+  { name: "sharp", message: "The web process never loads an image decoder (sharp / libvips)." },
   { name: "@pagewise/detector", message: "The detector is worker-only." },
   { name: "@pagewise/pdf", message: "PDF rendering is worker-only." },
   { name: "@pagewise/db/progress", message: "workerTransitions are the worker's; the web writes through DocumentRepository (webTransitions)." },
 ];
-const workerOnlyPatterns = ["pdfjs-dist/*", "onnxruntime-node/*", "@pagewise/detector/*", "@pagewise/pdf/*", "@pagewise/worker", "@pagewise/worker/*"];
+const workerOnlyPatterns = ["sharp/*", "@img/*", "pdfjs-dist/*", "onnxruntime-node/*", "@pagewise/detector/*", "@pagewise/pdf/*", "@pagewise/worker", "@pagewise/worker/*"];
 
 module.exports = tseslint.config(
   { ignores: ["**/dist/**", "**/node_modules/**", "packages/db/src/generated/**", "data/**", "coverage/**", "test-artifacts/**"] },

@@ -6,6 +6,7 @@ import { artifactPath, launchBrowser } from "../support/browser";
 import { limitTestPdf } from "../support/limit-pdfs";
 import { startStack, type Stack } from "../support/stack";
 import { corpusFile } from "../support/services";
+import { scannedPage } from "../support/test-images";
 
 /**
  * The page in a real browser (Debian's Chromium through playwright-core) against the real web and worker
@@ -138,4 +139,32 @@ describe("the web page in Chromium (real web + worker processes)", () => {
     await page.locator('figure.page[data-page="2"][data-loaded="true"]').waitFor({ timeout: 30_000 });
     await page.screenshot({ path: artifactPath("browser-limited-pages.png"), fullPage: true, animations: "disabled" });
   }, 240_000);
+
+  it("uploads a two-frame TIFF scan through the page: two pages, each image loaded with its overlay", async () => {
+    const file = path.join(dataDir, "scan.tiff");
+    fs.writeFileSync(file, await scannedPage("multicolumn-latex.pdf", "tiff", 100, [1, 2]));
+    await page.goto(`${base}/`);
+    await expect(page.locator("#file-input").getAttribute("accept")).resolves.toContain("image/tiff");
+    const title = `Scan ${stack.prefix}`; // the test database is shared: a title no other row has
+    await page.locator("#title-input").fill(title);
+    await page.locator("#file-input").setInputFiles(file);
+    const row = page.locator(".doc-row", { hasText: title });
+    await row.locator('.progress[data-status="succeeded"][data-complete="true"]').waitFor({ timeout: 120_000 });
+    await expect(row.locator(".progress-label").textContent()).resolves.toBe("2 pages done");
+    await row.getByRole("link", { name: title }).click();
+    await page.getByRole("heading", { level: 1, name: title }).waitFor();
+    for (const n of [1, 2]) await page.locator(`figure.page[data-page="${n}"][data-loaded="true"]`).waitFor({ timeout: 30_000 });
+    const size = await page.locator('figure.page[data-page="1"] img').evaluate((img) => [(img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).naturalHeight]);
+    expect(size).toEqual([827, 1169]); // A4 at 100 dpi: the scan's own pixels
+    // The switch remembers its last state (the first test turned it off): turn the overlay on.
+    const toggle = page.getByRole("switch", { name: "Show detection overlay" });
+    if (!(await toggle.isChecked())) {
+      await toggle.focus();
+      await page.keyboard.press("Space");
+    }
+    expect(await toggle.isChecked()).toBe(true);
+    await page.locator('figure.page[data-page="1"][data-overlay="ready"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('figure.page[data-page="1"] svg.overlay polygon').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: artifactPath("browser-image-upload.png"), fullPage: false, animations: "disabled" });
+  }, 180_000);
 });

@@ -117,7 +117,7 @@ describe("upload → queue → worker → S3 → status (real processes)", () =>
     expect(await worker.stop("SIGTERM", 30_000)).toBe(0);
     const loaded = fs.readFileSync(modulesFile, "utf8").split("\n");
     expect(loaded.some((m) => m.includes("/apps/web/dist/"))).toBe(true);
-    expect(loaded.filter((m) => /onnxruntime|@napi-rs[\\/]canvas|pdfjs-dist|packages[\\/](detector|pdf)[\\/]/.test(m))).toEqual([]);
+    expect(loaded.filter((m) => /onnxruntime|@napi-rs[\\/]canvas|pdfjs-dist|[\\/]sharp[\\/]|@img[\\/]|libvips|packages[\\/](detector|pdf)[\\/]/.test(m))).toEqual([]);
   }, 70_000);
 
   it("the worker process wrote every document through pg and never loaded Prisma's client (it shares the dyno with the compute child)", () => {

@@ -132,7 +132,7 @@ describe("direct-to-S3 uploads (real Postgres, Redis, S3 server)", () => {
     expect((await createFrom("00000000-0000-4000-8000-000000000000")).status).toBe(404);
     const big = await request(app).post("/api/uploads").send({ filename: "x.pdf", contentType: "application/pdf", size: 2_000_000 });
     expect(big.status).toBe(413);
-    const wrongType = await request(app).post("/api/uploads").send({ filename: "x.png", contentType: "image/png", size: 10 });
+    const wrongType = await request(app).post("/api/uploads").send({ filename: "x.gif", contentType: "image/gif", size: 10 });
     expect(wrongType.body.error.code).toBe("bad_upload_request");
   });
 

@@ -95,6 +95,17 @@ describe.each([
     expect((await store.get("documents/over/pages/1.json")).toString()).toBe('{"v":2}');
   });
 
+  it("copy() makes an independent copy under another key (reuse), and says ObjectNotFound for a missing source", async () => {
+    const body = randomBytes(32 * 1024);
+    await store.put("documents/orig/pages/1.png", body, "image/png");
+    await store.copy("documents/orig/pages/1.png", "documents/copy/pages/1.png");
+    await store.deletePrefix("documents/orig/");
+    expect(sha256(await store.get("documents/copy/pages/1.png"))).toBe(sha256(body));
+    expect((await store.head("documents/copy/pages/1.png"))?.size).toBe(body.length);
+    await expect(store.copy("documents/orig/pages/1.png", "documents/copy/pages/2.png")).rejects.toBeInstanceOf(ObjectNotFound);
+    expect(await store.head("documents/copy/pages/2.png")).toBeNull();
+  });
+
   it("putFile streams a 12 MB file from disk byte-exact", async () => {
     await store.putFile("documents/big/source.pdf", bigFile, "application/pdf");
 

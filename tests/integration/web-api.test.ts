@@ -108,13 +108,20 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
   it.each([
     ["empty-0-bytes.pdf", 400, "empty_file"],
     ["not-pdf-html.pdf", 415, "not_pdf"],
-    ["not-pdf-jpeg.pdf", 415, "not_pdf"],
     ["text-117p-geotopo.pdf", 413, "file_too_large"],
   ])("rejects %s at upload with %i %s", async (file, status, code) => {
     const before = await inspect.count();
     const res = expectStatus(await upload(file), status);
     expect(res.body).toEqual({ error: { code, message: expect.any(String) } });
     expect(await inspect.count()).toBe(before);
+  });
+
+  it("takes a JPEG named .pdf as an image (by its first bytes, not its name) and stores it as image/jpeg", async () => {
+    const res = expectStatus(await upload("not-pdf-jpeg.pdf"), 202);
+    expect(res.body.status).toBe("queued");
+    const stored = await store.head(`documents/${res.body.id}/source.pdf`);
+    expect(stored?.size).toBe(fs.statSync(corpusFile("not-pdf-jpeg.pdf")).size);
+    if (store.driver === "s3") expect(stored?.contentType).toBe("image/jpeg");
   });
 
   it("asks for the file when none is sent", async () => {

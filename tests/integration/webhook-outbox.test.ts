@@ -65,6 +65,21 @@ describe("webhook outbox (real PostgreSQL)", () => {
     expect(await events(silent)).toEqual([]);
   });
 
+  it("records document.succeeded for a document created already succeeded (reuse=true copies another's results)", async () => {
+    const original = await document({});
+    await progress.claim(original, "ppocr-det", 150);
+    await progress.setPageCount(original, 1);
+    await progress.recordPage(original, page(1));
+    await progress.markSucceeded(original);
+    const from = (await documents.find(original))!;
+    const id = randomUUID();
+    const input = { id, title: "T", filename: "t.pdf", sourceKey: `documents/${id}/source.pdf`, sourceBytes: 1, callbackUrl: "https://hooks.example.com/r" };
+    await documents.createReused(input, from, [{ number: 1, imageKey: "c", jsonKey: "d" }]);
+    expect(await events(id)).toEqual(["document.succeeded"]);
+    expect(await documents.find(id)).toMatchObject({ status: "succeeded", reusedFrom: original, webhookState: "pending" });
+    expect(await events(original)).toEqual([]);
+  });
+
   it("shows the newest delivery's attempts on the document row (what the status answer reads)", async () => {
     const id = await document({ callbackUrl: "https://hooks.example.com/d" });
     await progress.markFailed(id, "not_pdf", "x");

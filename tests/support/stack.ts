@@ -17,8 +17,8 @@ export interface Stack {
   startWeb(extra?: NodeJS.ProcessEnv, nodeArgs?: string[]): Promise<Service>;
   startWorker(extra?: NodeJS.ProcessEnv, nodeArgs?: string[]): Promise<Service>;
   upload(file: string, headers?: Record<string, string>, fields?: Record<string, string>): Promise<{ status: number; body: Record<string, unknown>; location: string | null }>;
-  /** Uploads bytes made by the test (a generated PDF) under `filename`. */
-  uploadBytes(bytes: Buffer, filename: string): Promise<{ status: number; body: Record<string, unknown>; location: string | null }>;
+  /** Uploads bytes made by the test (a generated PDF or image) under `filename`, with optional form fields. */
+  uploadBytes(bytes: Buffer, filename: string, fields?: Record<string, string>): Promise<{ status: number; body: Record<string, unknown>; location: string | null }>;
   get<T = Record<string, unknown>>(url: string): Promise<T>;
   post(url: string): Promise<{ status: number; body: Record<string, unknown> }>;
   stop(): Promise<void>;
@@ -64,8 +64,8 @@ export async function startStack(label: string, overrides: NodeJS.ProcessEnv = {
     async upload(file, headers = {}, fields = {}) {
       return uploadForm(base, fs.readFileSync(corpusFile(file)), path.basename(file), headers, fields);
     },
-    async uploadBytes(bytes, filename) {
-      return uploadForm(base, bytes, filename, {});
+    async uploadBytes(bytes, filename, fields = {}) {
+      return uploadForm(base, bytes, filename, {}, fields);
     },
     async get(url) {
       const res = await fetch(url.startsWith("http") ? url : `${base}${url}`);

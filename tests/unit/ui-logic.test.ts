@@ -2,6 +2,7 @@ import { buildDocumentExport, exportFilename } from "../../apps/ui/src/document-
 import { polygonPoints, scoreHue } from "../../apps/ui/src/overlay-geometry";
 import { formatDuration, progressInfo, secondsLeft } from "../../apps/ui/src/progress";
 import { SseParser } from "../../apps/ui/src/sse-parser";
+import { acceptAttribute, acceptedTypeOf } from "../../apps/ui/src/upload";
 
 describe("progress and ETA (the page's progress bar)", () => {
   const start = Date.parse("2026-01-01T00:00:00Z");
@@ -67,5 +68,17 @@ describe("overlay geometry and exports", () => {
     expect(out.document).toMatchObject({ id: "d", title: "T", pageCount: 2 });
     expect(exportFilename("Annual Report: 2024!")).toBe("annual-report-2024.json");
     expect(exportFilename("###", "-page-3")).toBe("document-page-3.json");
+  });
+});
+
+describe("accepted upload types (apps/ui/src/upload.ts)", () => {
+  it("takes PDFs and PNG, JPEG, WebP and TIFF images by type or extension, and nothing else", () => {
+    expect(acceptedTypeOf({ name: "a.PDF", type: "" })).toBe("application/pdf");
+    expect(acceptedTypeOf({ name: "scan", type: "image/tiff" })).toBe("image/tiff");
+    expect(acceptedTypeOf({ name: "scan.TIF", type: "" })).toBe("image/tiff");
+    expect(acceptedTypeOf({ name: "photo.jpeg", type: "" })).toBe("image/jpeg");
+    expect(acceptedTypeOf({ name: "p.webp", type: "" })).toBe("image/webp");
+    expect(acceptedTypeOf({ name: "anim.gif", type: "image/gif" })).toBeUndefined();
+    expect(acceptAttribute.split(",")).toEqual(expect.arrayContaining(["application/pdf", ".pdf", "image/png", ".jpg", "image/webp", ".tiff"]));
   });
 });

@@ -1,8 +1,9 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { SingleBar, Presets } from "cli-progress";
+import { DEFAULT_MAX_IMAGE_PIXELS } from "@pagewise/core";
 import { createDetector, PpocrRecognizer } from "@pagewise/detector";
-import { openPdf } from "@pagewise/pdf";
+import { openSource, sourceKindOf } from "@pagewise/pdf";
 import { parsePageRange, processPage } from "@pagewise/pipeline";
 import { detectorFromFlags, type DetectorFlagValues } from "./detector-flags";
 import { pageFileNames, pageJson } from "./page-files";
@@ -12,6 +13,8 @@ export interface DetectOptions extends DetectorFlagValues {
   pages?: string;
   dpi: number;
   maxPixels: number;
+  /** An image declaring more pixels is refused before decoding (MAX_IMAGE_PIXELS). */
+  maxImagePixels?: number;
   ocr: boolean;
   progress: boolean;
 }
@@ -28,8 +31,11 @@ export interface DetectSummary {
  */
 export async function detectCommand(pdfPath: string, options: DetectOptions): Promise<DetectSummary> {
   const settings = detectorFromFlags(options);
-  const bytes = await fs.readFile(pdfPath);
-  const pdf = await openPdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { maxPages: Number.MAX_SAFE_INTEGER });
+  // A PDF, or an image (PNG, JPEG, WebP, TIFF: each frame a page), told by its first bytes as the server does.
+  const pdf = await openSource(pdfPath, await sourceKindOf(pdfPath), {
+    maxPages: Number.MAX_SAFE_INTEGER,
+    maxDeclaredPixels: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS,
+  });
   const detector = createDetector(settings.id, settings.options);
   // Constructing it loads nothing: its model loads on the first page with text, and only with --ocr.
   const recognizer = new PpocrRecognizer(settings.options.threads);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from "commander";
+import { DEFAULT_MAX_IMAGE_PIXELS } from "@pagewise/core";
 import { detectorDescriptions, detectorIds } from "@pagewise/detector";
 import { detectCommand } from "./detect";
 import { detectorDefaults } from "./detector-flags";
@@ -12,13 +13,13 @@ const number = (min: number, max = Infinity) => (value: string) => {
 
 const program = new Command()
   .name("pagewise")
-  .description("Render PDF pages, detect (text lines, layout), optionally read the text; no server needed.")
+  .description("Render PDF pages or images, detect (text lines, layout), optionally read the text; no server needed.")
   .showHelpAfterError();
 
 program
   .command("detect")
-  .description("run a detector over a PDF's pages; writes <name>-<n>.png (annotated) and <name>-<n>.json per page")
-  .argument("<file.pdf>", "the PDF")
+  .description("run a detector over a PDF's pages (or an image's: PNG, JPEG, WebP, TIFF frames); writes <name>-<n>.png (annotated) and <name>-<n>.json per page")
+  .argument("<file>", "the PDF or image")
   .requiredOption("-o, --out <dir>", "output folder (created if missing)")
   .addOption(new Option("-m, --model <id>", "detector adapter").choices([...detectorIds]).default(detectorDefaults.DETECTOR_MODEL))
   .option("--model-path <file.onnx>", "model file for adapters that take one (yolo)", process.env.YOLO_MODEL_PATH)
@@ -29,6 +30,7 @@ program
   .option("--dpi <dpi>", "render resolution", number(18, 1200), 150)
   .option("--max-side <px>", "ppocr-det: long side of the detector input", number(32), detectorDefaults.DETECTOR_MAX_SIDE)
   .option("--max-pixels <n>", "render at a lower scale when a page raster would exceed this many pixels", number(10_000), 16_000_000)
+  .option("--max-image-pixels <n>", "refuse an image (or TIFF frame) declaring more pixels, before decoding it", number(10_000), DEFAULT_MAX_IMAGE_PIXELS)
   .option("--threads <n>", "onnxruntime intra-op threads", number(1, 64), detectorDefaults.DETECTOR_THREADS)
   .option("--ocr", "recognise the text of each text detection (PP-OCRv4 rec)", false)
   .option("--no-progress", "no progress bar")

@@ -3,7 +3,7 @@ import type { PageResult } from "@pagewise/core";
 
 /** `<name>-<n>.png` / `.json`: the PDF's base name and the page number. */
 export function pageFileNames(pdfPath: string, pageNumber: number): { png: string; json: string } {
-  const name = path.basename(pdfPath).replace(/\.pdf$/i, "") || "page";
+  const name = path.basename(pdfPath).replace(/\.(pdf|png|jpe?g|webp|tiff?)$/i, "") || "page";
   return { png: `${name}-${pageNumber}.png`, json: `${name}-${pageNumber}.json` };
 }
 

@@ -30,6 +30,27 @@ function parsed<T>(res: { status: number; text: string }): T {
   throw new ApiError(res.status, error?.code ?? `http_${res.status}`, error?.message ?? `Upload failed (${res.status}).`);
 }
 
+/** What the server takes (it goes by the file's first bytes): a PDF, or an image whose every frame is a page. */
+const acceptedTypes: Record<string, readonly string[]> = {
+  "application/pdf": [".pdf"],
+  "image/png": [".png"],
+  "image/jpeg": [".jpg", ".jpeg"],
+  "image/webp": [".webp"],
+  "image/tiff": [".tif", ".tiff"],
+};
+
+/** The file input's `accept`: every type and extension above. */
+export const acceptAttribute = Object.entries(acceptedTypes)
+  .flatMap(([type, extensions]) => [type, ...extensions])
+  .join(",");
+
+/** The accepted type of a file, by its declared type or its extension; undefined when it is neither. */
+export function acceptedTypeOf(file: { name: string; type: string }): string | undefined {
+  if (file.type in acceptedTypes) return file.type;
+  const name = file.name.toLowerCase();
+  return Object.keys(acceptedTypes).find((type) => acceptedTypes[type]!.some((extension) => name.endsWith(extension)));
+}
+
 /** Multipart POST /api/documents: the file streams through the web process. */
 async function uploadMultipart(file: File, title: string | undefined, onProgress: UploadProgress): Promise<DocumentDetail> {
   const form = new FormData();
@@ -43,7 +64,7 @@ async function uploadMultipart(file: File, title: string | undefined, onProgress
  * PUT the file to the presigned url; POST /api/documents { uploadId, title } creates and queues the document.
  */
 async function uploadDirect(file: File, title: string | undefined, onProgress: UploadProgress): Promise<DocumentDetail> {
-  const contentType = "application/pdf";
+  const contentType = acceptedTypeOf(file) ?? "application/pdf";
   const jsonHeaders = authHeaders({ "Content-Type": "application/json" });
   const ticket = parsed<{ uploadId: string; url: string }>(
     await send("POST", "/api/uploads", JSON.stringify({ filename: file.name, contentType, size: file.size }), jsonHeaders, () => undefined),
@@ -55,7 +76,7 @@ async function uploadDirect(file: File, title: string | undefined, onProgress: U
   );
 }
 
-/** Uploads one PDF the way the server prefers (GET /api/config). */
+/** Uploads one PDF or image the way the server prefers (GET /api/config). */
 export function uploadPdf(config: ClientConfig | null, file: File, title: string | undefined, onProgress: UploadProgress) {
   return config?.directUpload ? uploadDirect(file, title, onProgress) : uploadMultipart(file, title, onProgress);
 }

@@ -132,12 +132,18 @@ export const uploadFields = z.object({
   callbackUrl: callbackUrlSchema.optional(),
   webhookPages: z.stringbool().optional().describe('"true": also send a document.page event per page'),
   expiresInHours: z.coerce.number().pipe(expiresInHoursSchema).optional(),
+  reuse: z
+    .stringbool()
+    .optional()
+    .describe('"true": when a succeeded document has the same bytes (sha256), detector, DPI and OCR setting, answer 201 at once with a new document holding copies of its results (reusedFrom)'),
 });
 /** POST /api/uploads: announce a direct-to-S3 upload. */
 export const directUploadRequest = z
   .object({
     filename: z.string().trim().min(1).max(MAX_TITLE_LENGTH).refine(noControlCharacters),
-    contentType: z.literal("application/pdf").describe("The only type accepted"),
+    contentType: z
+      .enum(["application/pdf", "image/png", "image/jpeg", "image/webp", "image/tiff"])
+      .describe("The file's type (the server goes by its first bytes); the PUT must send the same"),
     size: z.number().int().min(1).describe("Bytes the client will PUT; the presigned URL is bound to it"),
   })
   .register(apiRegistry, { id: "DirectUploadRequest" });
@@ -151,6 +157,7 @@ export const documentFromUploadBody = z
     callbackUrl: callbackUrlSchema.optional(),
     webhookPages: z.boolean().optional(),
     expiresInHours: expiresInHoursSchema.optional(),
+    reuse: z.boolean().optional().describe("true: reuse a succeeded document's results when bytes, detector, DPI and OCR match (201)"),
   })
   .register(apiRegistry, { id: "DocumentFromUpload" });
 
@@ -210,6 +217,7 @@ const documentSummarySchema = z
     pagesDone: z.number().int(),
     detector: z.string().nullable(),
     ocr: z.boolean(),
+    reusedFrom: z.uuid().nullable().describe("The document whose results were copied into this one (upload with reuse=true)"),
     error: failureSchema.nullable(),
     createdAt: isoDate,
     startedAt: isoDate.nullable(),
@@ -238,8 +246,21 @@ const skippedPageLinksSchema = z
   .object({ number: z.number().int().min(1), detections: z.literal(0), skipped: skippedSchema })
   .register(apiRegistry, { id: "SkippedPageLinks" });
 
+/** A queued or processing document's place in the queue and estimates (live/queue-estimates.ts). */
+const queueInfoSchema = z
+  .object({
+    ahead: z.number().int().min(0).optional().describe("Queued only: documents ahead of this one (queued before it, or processing)"),
+    estimatedStartAt: isoDate.nullable().optional().describe("Queued only: when a worker should start on it"),
+    estimatedFinishAt: isoDate.nullable().describe("When it should be finished (null: no recent throughput to go by)"),
+    pagesPerSecond: z.number().nullable().describe("The workers' throughput over the last 10 minutes, which the estimates use"),
+  })
+  .register(apiRegistry, { id: "QueueInfo", description: "Present while the document is queued or processing" });
+
 export const documentSchema = documentSummarySchema
-  .extend({ pages: z.array(z.union([pageLinksSchema, skippedPageLinksSchema])) })
+  .extend({
+    pages: z.array(z.union([pageLinksSchema, skippedPageLinksSchema])),
+    queue: queueInfoSchema.optional(),
+  })
   .register(apiRegistry, { id: "Document" });
 
 export const documentListSchema = z

@@ -1,5 +1,6 @@
 import express from "express";
 import type { AppDeps, WebDeps } from "./deps";
+import { QueueEstimates } from "./live/queue-estimates";
 import { StatusBodies } from "./live/status-bodies";
 import { errorHandler, unknownRoute } from "./http-error";
 import { requestLogger } from "./observability/request-log";
@@ -26,7 +27,8 @@ export function createApp(webDeps: WebDeps): express.Express {
     changes: webDeps.documentChanges,
   });
   // The web's writes resolve once the change feed has emitted them: what follows the feed shows them at once.
-  const deps: AppDeps = { ...webDeps, documents: webDeps.documents.followedBy(webDeps.documentChanges), statusBodies };
+  const documents = webDeps.documents.followedBy(webDeps.documentChanges);
+  const deps: AppDeps = { ...webDeps, documents, statusBodies, queueEstimates: new QueueEstimates(documents) };
   const app = express();
   const security = deps.security ?? {};
   app.disable("x-powered-by");

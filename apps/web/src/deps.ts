@@ -4,6 +4,7 @@ import type { DocumentQueue } from "@pagewise/queue";
 import type { ObjectStore } from "@pagewise/storage";
 import type { Registry } from "prom-client";
 import type { OpenStreams } from "./live/open-streams";
+import type { QueueEstimates } from "./live/queue-estimates";
 import type { StatusBodies } from "./live/status-bodies";
 import type { UploadPolicy } from "./upload-options";
 
@@ -20,6 +21,11 @@ export interface WebDeps {
   /** Resolves when Postgres and Redis answer; rejects otherwise. */
   checkReady: () => Promise<void>;
   limits: { maxUploadBytes: number };
+  /**
+   * The settings the workers process documents with (DETECTOR_MODEL, RENDER_DPI): an upload with reuse=true reuses a
+   * succeeded document only when they match. Without them reuse=true is accepted and does nothing.
+   */
+  processing?: { detector: string; dpi: number };
   uploadDir: string;
   /**
    * The one change feed: PostgreSQL's notifications of document changes (DocumentChangeListener). Status answers,
@@ -49,5 +55,8 @@ export interface WebDeps {
   directUpload?: boolean;
 }
 
-/** The app's own parts, made by createApp: the status answers kept per document (routes/document-status.ts). */
-export type AppDeps = WebDeps & { statusBodies: StatusBodies };
+/**
+ * The app's own parts, made by createApp: the status answers kept per document (routes/document-status.ts) and the
+ * queue estimates added to them per request.
+ */
+export type AppDeps = WebDeps & { statusBodies: StatusBodies; queueEstimates: QueueEstimates };

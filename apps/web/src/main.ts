@@ -47,6 +47,7 @@ async function main(): Promise<void> {
         webhooksEnabled: env.WEBHOOK_SECRET !== undefined,
         allowPrivateWebhooks: env.WEBHOOK_ALLOW_PRIVATE,
       },
+      processing: { detector: env.DETECTOR_MODEL, dpi: env.RENDER_DPI },
       checkReady: readinessCheck({ PostgreSQL: () => db.$queryRaw`SELECT 1`, Redis: () => redis.ping() }),
     });
     listenWithGracefulShutdown(app, {

@@ -14,6 +14,7 @@ export function presentSummary(doc: Document) {
     pagesDone: doc.pagesDone,
     detector: doc.detector,
     ocr: doc.ocr,
+    reusedFrom: doc.reusedFrom,
     error: doc.errorCode ? { code: doc.errorCode, message: doc.errorMessage ?? doc.errorCode } : null,
     createdAt: doc.createdAt.toISOString(),
     startedAt: doc.startedAt?.toISOString() ?? null,

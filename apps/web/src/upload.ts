@@ -4,7 +4,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { RequestHandler } from "express";
 import multer, { MulterError } from "multer";
-import { notPdfCode, SNIFF_BYTES } from "@pagewise/core";
+import { SNIFF_BYTES, sourceKindOrCode, type SourceKind } from "@pagewise/core";
 import { MAX_TITLE_LENGTH } from "./api-schemas";
 import { apiError } from "./http-error";
 
@@ -34,14 +34,20 @@ export function multipartPdf(uploadDir: string, maxUploadBytes: number): Request
 /** An error from the operating system (ENOSPC, EACCES...), as opposed to busboy's parse errors. */
 const isSystemError = (error: unknown) => typeof (error as NodeJS.ErrnoException).errno === "number";
 
-/** Rejects what the bytes already tell: empty (400 empty_file) or not a PDF (415 not_pdf). */
-export async function assertLooksLikePdf(filePath: string): Promise<void> {
+/** Rejects what the first bytes already tell: empty (400 empty_file) or neither a PDF nor an image we take (415 not_pdf). */
+export function sourceKindOr4xx(head: Uint8Array): SourceKind {
+  const { kind, code } = sourceKindOrCode(head);
+  if (code) throw apiError(code);
+  return kind;
+}
+
+/** sourceKindOr4xx on the first bytes of a local file. */
+export async function sourceKindOfFile(filePath: string): Promise<SourceKind> {
   const handle = await fs.open(filePath, "r");
   try {
     const head = Buffer.alloc(SNIFF_BYTES);
     const { bytesRead } = await handle.read(head, 0, SNIFF_BYTES, 0);
-    const code = notPdfCode(head.subarray(0, bytesRead));
-    if (code) throw apiError(code);
+    return sourceKindOr4xx(head.subarray(0, bytesRead));
   } finally {
     await handle.close();
   }
@@ -54,9 +60,9 @@ export function cutToTitleLength(text: string): string {
   return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
 
-/** A title from a file name: its base name without ".pdf", trimmed and cut to the title limit. */
+/** A title from a file name: its base name without ".pdf" (or an image's extension), trimmed and cut to the title limit. */
 export function titleFromFilename(filename: string): string {
-  const base = cutToTitleLength(path.basename(filename).replace(/\.pdf$/i, "").trim()).trim();
+  const base = cutToTitleLength(path.basename(filename).replace(/\.(pdf|png|jpe?g|webp|tiff?)$/i, "").trim()).trim();
   return base || "Untitled";
 }
 

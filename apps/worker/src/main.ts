@@ -93,6 +93,7 @@ async function main(): Promise<void> {
         limits: {
           dpi: env.RENDER_DPI,
           maxPixels: env.MAX_PAGE_PIXELS,
+          maxDeclaredPixels: env.MAX_IMAGE_PIXELS,
           maxPages: env.MAX_PAGES,
           maxSourceBytes: env.MAX_UPLOAD_BYTES,
           pageTimeoutMs: env.PAGE_TIMEOUT_SECONDS * 1000,

@@ -18,6 +18,9 @@ const corsOrigins = z
     message: 'each origin is "*" or scheme://host[:port] with no path, e.g. https://app.example.com',
   });
 
+/** Checked against the adapters' ids (core's `detectorIds`, no adapter loaded), so a typo stops a process at start. */
+const detectorModel = z.enum(detectorIds, { error: (issue) => unknownDetector(String(issue.input)) }).default("ppocr-det");
+
 /** Variables every process reads. */
 export const commonEnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -54,6 +57,12 @@ export const commonEnvSchema = z.object({
   ),
   /** true: webhooks may target loopback, private and link-local addresses (local development, tests). */
   WEBHOOK_ALLOW_PRIVATE: bool(false),
+  /**
+   * The worker's detector and render DPI. The web reads them too: an upload with reuse=true may reuse a document
+   * processed with the same ones only.
+   */
+  DETECTOR_MODEL: detectorModel,
+  RENDER_DPI: int(150, 18),
 });
 
 export const webEnvSchema = commonEnvSchema.extend({
@@ -83,8 +92,7 @@ export const webEnvSchema = commonEnvSchema.extend({
  * apps/cli/src/detector-flags.ts); `detectorOptionsFrom` (detector.ts) turns them into the adapter's options.
  */
 export const detectorEnvSchema = z.object({
-  /** Checked against the adapters' ids (core's `detectorIds`, no adapter loaded), so a typo stops the worker at start. */
-  DETECTOR_MODEL: z.enum(detectorIds, { error: (issue) => unknownDetector(String(issue.input)) }).default("ppocr-det"),
+  DETECTOR_MODEL: detectorModel,
   DETECTOR_THREADS: int(1, 1),
   DETECTOR_MAX_SIDE: int(960, 32),
   /** DETECTOR_MODEL=yolo: the Ultralytics-format ONNX file, and optionally a class-names file overriding its metadata. */
@@ -97,9 +105,10 @@ export const detectorEnvSchema = z.object({
 
 export const workerEnvSchema = commonEnvSchema.extend({
   ...detectorEnvSchema.shape,
-  RENDER_DPI: int(150, 18),
   MAX_PAGES: int(10_000, 1),
   MAX_PAGE_PIXELS: int(16_000_000, 10_000),
+  /** An uploaded image (or TIFF frame) declaring more pixels is refused (image_too_large) before it is decoded. */
+  MAX_IMAGE_PIXELS: int(100_000_000, 10_000),
   DOCUMENT_TIMEOUT_SECONDS: int(3600, 1),
   PAGE_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
   /** A page over the memory ceiling or the time limit: skip = retry it at a reduced budget, then skip it; fail = fail the document. */

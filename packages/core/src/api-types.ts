@@ -24,6 +24,8 @@ export interface DocumentSummary {
   pagesDone: number;
   detector: string | null;
   ocr: boolean;
+  /** The document whose results were copied into this one (upload with reuse=true). */
+  reusedFrom: string | null;
   error: Failure | null;
   createdAt: string;
   startedAt: string | null;
@@ -64,8 +66,21 @@ export interface SkippedPageLinks {
   skipped: SkippedPage["skipped"];
 }
 
+/** A queued or processing document's place in the queue and estimates; absent otherwise. */
+interface QueueInfo {
+  /** Queued only: documents ahead of this one (queued before it, or processing). */
+  ahead?: number;
+  /** Queued only: when a worker should start on it. */
+  estimatedStartAt?: string | null;
+  /** null: no recent throughput to go by. */
+  estimatedFinishAt: string | null;
+  /** The workers' throughput over the last 10 minutes, which the estimates use. */
+  pagesPerSecond: number | null;
+}
+
 export interface DocumentDetail extends DocumentSummary {
   pages: Array<PageLinks | SkippedPageLinks>;
+  queue?: QueueInfo;
 }
 
 /** GET /api/config. */

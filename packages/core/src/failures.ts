@@ -4,12 +4,14 @@
  */
 export const failureMessages = {
   empty_file: "The file is empty.",
-  not_pdf: "The file is not a PDF.",
+  not_pdf: "The file is not a PDF, PNG, JPEG, WebP or TIFF.",
+  image_corrupt: "The image is damaged or in a variant that cannot be decoded.",
+  image_too_large: "The image declares more pixels than the limit (MAX_IMAGE_PIXELS).",
   file_too_large: "The file is larger than the upload limit.",
   pdf_encrypted: "The PDF is protected by a password.",
   pdf_corrupt: "The PDF is damaged and cannot be read.",
   no_pages: "The PDF has no pages.",
-  too_many_pages: "The PDF has more pages than the page limit.",
+  too_many_pages: "The document has more pages than the page limit.",
   timeout: "Processing took longer than the time limit.",
   memory_limit: "Processing needed more memory than the worker's limit.",
   detector_unavailable: "The detector could not be loaded; the worker's model configuration needs attention.",

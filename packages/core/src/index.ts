@@ -1,6 +1,6 @@
 export { failureMessages, PermanentFailure, isPermanentFailure } from "./failures";
 export type { FailureCode } from "./failures";
-export { notPdfCode, sniffPdf, SNIFF_BYTES } from "./sniff";
+export { sniffSource, sourceKindOrCode, sourceContentTypes, SNIFF_BYTES, DEFAULT_MAX_IMAGE_PIXELS, type SourceKind } from "./sniff";
 export { storageKeys } from "./keys";
 export type { Detection, PageLimitReason, PageResult, SkippedPage } from "./detections";
 export { dpiOfScale } from "./detections";

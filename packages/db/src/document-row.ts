@@ -29,6 +29,9 @@ const documentFieldColumns: { readonly [F in keyof Document]-?: string } = {
   attempts: "attempts",
   idempotencyKey: "idempotency_key",
   idempotencyFingerprint: "idempotency_fingerprint",
+  sourceSha256: "source_sha256",
+  dpi: "dpi",
+  reusedFrom: "reused_from",
   createdAt: "created_at",
   startedAt: "started_at",
   finishedAt: "finished_at",
@@ -79,6 +82,8 @@ export interface NewDocument {
   idempotencyFingerprint?: string;
   /** Recognise the text of each text detection (default false). */
   ocr?: boolean;
+  /** sha256 (hex) of the uploaded bytes, when the web read them. */
+  sourceSha256?: string;
   /** Retention: deleted by housekeeping after this. */
   expiresAt?: Date | null;
   /** Webhook target (the upload's callbackUrl, else WEBHOOK_URL). */

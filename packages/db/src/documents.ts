@@ -1,12 +1,22 @@
 import type { Db } from "./client";
 import { readDocumentWithPages, readPages, readStatus, readVersionedDocument, type VersionedDocument } from "./document-read";
-import type { Document, DocumentStatus, DocumentWithPages, NewDocument, Page } from "./document-row";
-import { webTransitions } from "./web-transitions";
+import { DocumentStatus, type Document, type DocumentWithPages, type NewDocument, type Page } from "./document-row";
+import { readQueueAhead, readRecentThroughput, type QueueAhead, type RecentThroughput } from "./queue-position";
+import { webTransitions, type ReusedPageKeys } from "./web-transitions";
 import { PgDocumentDeletions } from "./document-deletions";
 
 export { DocumentStatus } from "./document-row";
 export type { Document, DocumentWithPages, NewDocument, Page } from "./document-row";
 export type { VersionedDocument } from "./document-read";
+export type { QueueAhead, RecentThroughput } from "./queue-position";
+
+/** What makes a finished document's results valid for a new upload: the same bytes and the same settings. */
+export interface ReuseMatch {
+  sourceSha256: string;
+  detector: string;
+  dpi: number;
+  ocr: boolean;
+}
 
 export type CancelResult = "cancelled" | "already_cancelled" | "finished" | "not_found";
 
@@ -45,6 +55,23 @@ export class DocumentRepository {
     return webTransitions.create(this.db, input);
   }
 
+  /**
+   * The newest `succeeded` document made from the same bytes with the same settings (detector, render DPI, OCR),
+   * with its pages: what an upload with reuse=true copies. A partial index on source_sha256 (succeeded) finds it.
+   */
+  findReusable(match: ReuseMatch): Promise<DocumentWithPages | null> {
+    return this.db.document.findFirst({
+      where: { sourceSha256: match.sourceSha256, status: DocumentStatus.succeeded, detector: match.detector, dpi: match.dpi, ocr: match.ocr },
+      orderBy: [{ finishedAt: "desc" }, { id: "desc" }],
+      include: { pages: { orderBy: { number: "asc" } } },
+    });
+  }
+
+  /** → succeeded as a copy of `from` (web-transitions.ts). An INSERT, like create: nothing to wait for. */
+  createReused(input: NewDocument, from: DocumentWithPages, pages: ReusedPageKeys[]): Promise<Document> {
+    return webTransitions.createReused(this.db, input, from, pages);
+  }
+
   /** The document and its pages (in order), in SQL (document-read.ts). */
   find(id: string): Promise<DocumentWithPages | null> {
     return readDocumentWithPages(this.db.pool, id);
@@ -53,6 +80,16 @@ export class DocumentRepository {
   /** The document row alone and its version, which changes with every write to the document or its pages (SQL). */
   findVersioned(id: string): Promise<VersionedDocument | null> {
     return readVersionedDocument(this.db.pool, id);
+  }
+
+  /** What is ahead of a queued document (queue-position.ts; SQL). */
+  queueAhead(doc: { id: string; createdAt: Date | string }): Promise<QueueAhead> {
+    return readQueueAhead(this.db.pool, doc);
+  }
+
+  /** Pages the workers recorded over the last `windowSeconds` (queue-position.ts; SQL). */
+  recentThroughput(windowSeconds: number): Promise<RecentThroughput> {
+    return readRecentThroughput(this.db.pool, windowSeconds);
   }
 
   /** A document's pages in page order (SQL). */

@@ -7,7 +7,9 @@ import { workerTransitions } from "./worker-transitions";
 export interface DocumentProgress {
   find(id: string): Promise<DocumentWithPages | null>;
   statusOf(id: string): Promise<DocumentStatus | undefined>;
-  claim(id: string, detector: string): Promise<Document | null>;
+  claim(id: string, detector: string, dpi?: number): Promise<Document | null>;
+  /** Records the source's sha256 where the upload did not (a direct upload without reuse). */
+  setSourceSha256(id: string, sha256: string): Promise<void>;
   setPageCount(id: string, pageCount: number): Promise<void>;
   recordPage(documentId: string, page: PageRecord): Promise<void>;
   recordPageExclusively(documentId: string, page: PageRecord, upload: () => Promise<void>): Promise<boolean>;
@@ -24,7 +26,8 @@ export class PgDocumentProgress implements DocumentProgress {
   statusOf = (id: string) => readStatus(this.pool, id);
   unfinishedOlderThan = (olderThanMs: number, limit: number) => readUnfinishedOlderThan(this.pool, olderThanMs, limit);
 
-  claim = (id: string, detector: string) => workerTransitions.claim(this.pool, id, detector);
+  claim = (id: string, detector: string, dpi?: number) => workerTransitions.claim(this.pool, id, detector, dpi);
+  setSourceSha256 = (id: string, sha256: string) => workerTransitions.setSourceSha256(this.pool, id, sha256);
   setPageCount = (id: string, pageCount: number) => workerTransitions.setPageCount(this.pool, id, pageCount);
   recordPage = (documentId: string, page: PageRecord) => workerTransitions.recordPage(this.pool, documentId, page);
   recordPageExclusively = (documentId: string, page: PageRecord, upload: () => Promise<void>) =>

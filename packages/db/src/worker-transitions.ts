@@ -2,7 +2,7 @@ import type pg from "pg";
 import { documentColumns, type Document, type PageRecord } from "./document-row";
 
 /*
- * The worker's transitions of a document, in SQL over `pg`: queued|processing → processing (claim), the page count,
+ * The worker's transitions of a document, in SQL over `pg`: queued|processing → processing (claim), the source's sha256, the page count,
  * each page, processing → succeeded, queued|processing → failed. Only the worker calls them (through
  * PgDocumentProgress, `@pagewise/db/progress`); the web's are in web-transitions.ts, and no transition is in both.
  * SQL, not Prisma: the worker process never loads Prisma's client and its WebAssembly query compiler, memory the worker
@@ -18,14 +18,19 @@ export const workerTransitions = {
    * queued|processing → processing, one more attempt, startedAt kept from the first. Returns null when the document
    * is finished or cancelled (nothing to do), so a re-delivered job for a finished document is a no-op.
    */
-  async claim(pool: pg.Pool, id: string, detector: string): Promise<Document | null> {
+  async claim(pool: pg.Pool, id: string, detector: string, dpi?: number): Promise<Document | null> {
     const { rows } = await pool.query<Document>(
-      `UPDATE documents SET status = 'processing', detector = $2, attempts = attempts + 1,
+      `UPDATE documents SET status = 'processing', detector = $2, dpi = COALESCE($3, dpi), attempts = attempts + 1,
          started_at = COALESCE(started_at, now()), updated_at = now()
        WHERE id = $1 AND status IN ${unfinished} RETURNING ${documentColumns}`,
-      [id, detector],
+      [id, detector, dpi ?? null],
     );
     return rows[0] ?? null;
+  },
+
+  /** Records the source's sha256 where the upload did not (a direct upload without reuse). */
+  async setSourceSha256(pool: pg.Pool, id: string, sha256: string): Promise<void> {
+    await pool.query("UPDATE documents SET source_sha256 = $2 WHERE id = $1 AND source_sha256 IS NULL", [id, sha256]);
   },
 
   async setPageCount(pool: pg.Pool, id: string, pageCount: number): Promise<void> {

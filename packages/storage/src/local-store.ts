@@ -33,6 +33,15 @@ export class LocalObjectStore implements ObjectStore {
     await writeAtomically(this.pathOf(key), (temp) => fs.copyFile(filePath, temp));
   }
 
+  async copy(from: string, to: string): Promise<void> {
+    const source = this.pathOf(from);
+    try {
+      await writeAtomically(this.pathOf(to), (temp) => fs.copyFile(source, temp));
+    } catch (error) {
+      throw isMissing(error) ? new ObjectNotFound(from) : error;
+    }
+  }
+
   async get(key: string): Promise<Buffer> {
     try {
       return await fs.readFile(this.pathOf(key));

@@ -18,6 +18,11 @@ export interface ObjectStore {
   /** Throws ObjectNotFound. */
   get(key: string): Promise<Buffer>;
   /**
+   * A copy of the object at `from` under `to`, made by the store (S3 CopyObject, a file copy), never through this
+   * process's memory; the copy lives on when the original is deleted. Throws ObjectNotFound.
+   */
+  copy(from: string, to: string): Promise<void>;
+  /**
    * Throws ObjectNotFound. `within`: a folder prefix of `key` the object must really be in: the local driver also
    * refuses a file whose real path (symlinks resolved) leaves that folder; S3 has no links.
    */

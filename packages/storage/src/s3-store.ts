@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
 import type { Readable } from "node:stream";
 import {
+  CopyObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadBucketCommand,
@@ -97,6 +98,17 @@ export class S3ObjectStore implements ObjectStore {
       params: { Bucket: this.bucket, Key: key, Body: createReadStream(filePath), ContentType: contentType },
     });
     await upload.done();
+  }
+
+  async copy(from: string, to: string): Promise<void> {
+    assertSafeKey(from);
+    assertSafeKey(to);
+    try {
+      // Safe keys are [A-Za-z0-9/._-]: nothing in CopySource needs encoding. Up to 5 GB (far above MAX_UPLOAD_BYTES).
+      await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: to, CopySource: `${this.bucket}/${from}` }));
+    } catch (error) {
+      throw isNotFound(error) ? new ObjectNotFound(from) : error;
+    }
   }
 
   async get(key: string): Promise<Buffer> {

@@ -24,7 +24,7 @@ interface Row {
 export function listView(main: HTMLElement, getConfig: () => ClientConfig | null): () => void {
   const rows = new Map<string, Row>();
   const list = h("ol", { class: "doc-list", "aria-label": "Documents, newest first" });
-  const empty = h("p", { class: "empty" }, "No documents yet. Upload a PDF to see it processed page by page.");
+  const empty = h("p", { class: "empty" }, "No documents yet. Upload a PDF or an image to see it processed page by page.");
   const count = h("span", { class: "muted count" });
   let timer: number | undefined;
   let disposed = false;

@@ -1,34 +1,34 @@
 import { ApiError } from "../api";
 import { formatBytes, h, toast } from "../dom";
 import type { ClientConfig, DocumentDetail } from "../types";
-import { uploadPdf } from "../upload";
+import { acceptAttribute, acceptedTypeOf, uploadPdf } from "../upload";
 
 /**
- * Drag-and-drop or pick PDFs. Each file is uploaded in turn with a progress line; `onUploaded` gets the queued
+ * Drag-and-drop or pick PDFs or images (PNG, JPEG, WebP, TIFF). Each file is uploaded in turn with a progress line; `onUploaded` gets the queued
  * document. The drop zone is a real <label> for the file input, so it works by keyboard and screen reader too.
  */
 export function uploadPanel(getConfig: () => ClientConfig | null, onUploaded: (doc: DocumentDetail) => void): HTMLElement {
-  const input = h("input", { type: "file", id: "file-input", accept: "application/pdf,.pdf", multiple: true, class: "visually-hidden" });
+  const input = h("input", { type: "file", id: "file-input", accept: acceptAttribute, multiple: true, class: "visually-hidden" });
   const title = h("input", { type: "text", id: "title-input", name: "title", maxlength: 500, placeholder: "Defaults to the file name", autocomplete: "off" });
   const status = h("ul", { class: "upload-list", "aria-live": "polite" });
   const drop = h(
     "label",
     { class: "dropzone", for: "file-input" },
     h("span", { class: "dropzone-icon", "aria-hidden": "true" }, "⇪"),
-    h("span", { class: "dropzone-title" }, "Drop PDFs here, or ", h("span", { class: "linkish" }, "choose files")),
-    h("span", { class: "dropzone-hint", id: "upload-hint" }, "PDF only"),
+    h("span", { class: "dropzone-title" }, "Drop PDFs or images here, or ", h("span", { class: "linkish" }, "choose files")),
+    h("span", { class: "dropzone-hint", id: "upload-hint" }, "PDF, PNG, JPEG, WebP or TIFF"),
   );
 
   const setHint = () => {
     const config = getConfig();
     const hint = drop.querySelector("#upload-hint");
-    if (hint && config) hint.textContent = `PDF only, up to ${formatBytes(config.maxUploadBytes)}${config.directUpload ? " · direct to storage" : ""}`;
+    if (hint && config) hint.textContent = `PDF, PNG, JPEG, WebP or TIFF, up to ${formatBytes(config.maxUploadBytes)}${config.directUpload ? " · direct to storage" : ""}`;
   };
 
   async function uploadAll(files: File[]) {
     setHint();
-    const pdfs = files.filter((f) => f.type === "application/pdf" || f.name.toLowerCase().endsWith(".pdf"));
-    if (pdfs.length < files.length) toast("Only PDF files can be uploaded; the others were skipped.", "error");
+    const pdfs = files.filter((f) => acceptedTypeOf(f) !== undefined);
+    if (pdfs.length < files.length) toast("Only PDFs and PNG, JPEG, WebP or TIFF images can be uploaded; the others were skipped.", "error");
     const customTitle = pdfs.length === 1 ? title.value.trim() || undefined : undefined;
     for (const file of pdfs) {
       const bar = h("progress", { max: 100, value: 0, "aria-label": `Uploading ${file.name}` });

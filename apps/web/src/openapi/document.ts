@@ -70,11 +70,17 @@ export const operations: Operation[] = [
       "multipart/form-data": {
         type: "object",
         required: ["file"],
-        properties: { file: { type: "string", contentMediaType: "application/pdf" }, ...(schemaOrRef(uploadFields, "input").properties as object) },
+        properties: {
+          file: { type: "string", description: "A PDF, or a PNG, JPEG, WebP or (multi-page) TIFF image: told by its first bytes; each image or TIFF frame is a page" },
+          ...(schemaOrRef(uploadFields, "input").properties as object),
+        },
       },
       "application/json": schemaOrRef(documentFromUploadBody, "input"),
     },
-    responses: { 202: { description: "Accepted and queued (or replayed: `Idempotent-Replayed: true`)", schema: documentSchema } },
+    responses: {
+      201: { description: "reuse=true and a succeeded document matched: a new, already succeeded document holding copies of its results (reusedFrom)", schema: documentSchema },
+      202: { description: "Accepted and queued (or replayed: `Idempotent-Replayed: true`)", schema: documentSchema },
+    },
     errors: [
       "bad_request",
       "bad_json",
@@ -88,6 +94,7 @@ export const operations: Operation[] = [
       "bad_expires_in",
       "bad_webhook_pages",
       "webhooks_unavailable",
+      "bad_reuse",
       "bad_idempotency_key",
       "missing_file",
       "empty_file",

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import express, { type Request, type RequestHandler, type Response } from "express";
-import { notPdfCode, SNIFF_BYTES, storageKeys } from "@pagewise/core";
+import { SNIFF_BYTES, sourceContentTypes, storageKeys } from "@pagewise/core";
 import { webTransitions, type Document, type NewDocument } from "@pagewise/db";
 import { documentFromUploadBody, filenameSchema, idempotencyKey, uploadFields } from "../api-schemas";
 import type { AppDeps } from "../deps";
 import { apiError } from "../http-error";
-import { assertLooksLikePdf, cutToTitleLength, fileSha256, multipartPdf, removeQuietly, requestFingerprint, titleFromFilename } from "../upload";
+import { answerReused, createReusedDocument, findReusable, storedSha256 } from "../reuse";
+import { cutToTitleLength, fileSha256, multipartPdf, removeQuietly, requestFingerprint, sourceKindOfFile, sourceKindOr4xx, titleFromFilename } from "../upload";
 import { parse } from "../validate";
 import { uploadOptions } from "../upload-options";
 import { enqueueAndAnswer, replay } from "./admit-document";
@@ -33,11 +34,14 @@ interface Idempotency {
 
 /**
  * POST /api/documents, two ways in:
- * - multipart: the file in the field "file", optional "title" and "ocr" ("true"). The file goes to storage, then
+ * - multipart: the file in the field "file" (a PDF, or a PNG, JPEG, WebP or TIFF image, told by its first bytes),
+ *   optional "title", "ocr" ("true") and "reuse" ("true"). The file goes to storage, then
  *   the row is written, then the job is enqueued, in that order; a row that cannot be written takes its stored
  *   file with it (housekeeping sweeps what a crash leaves between the two).
  * - JSON { uploadId, title?, ocr? } after a direct-to-S3 upload (POST /api/uploads): the object's size and magic
  *   bytes are checked in the bucket before the row is written and the job enqueued.
+ * With reuse=true, a succeeded document made from the same bytes with the same detector, DPI and OCR setting answers
+ * at once (201): a new document holding copies of its results, marked reusedFrom (reuse.ts).
  * With an `Idempotency-Key` header the same key and the same request (file and fields, by sha256) answer with the
  * same document and enqueue once; the same key with a different request is a 422, as Stripe does.
  */
@@ -74,14 +78,17 @@ async function fromMultipart(req: Request, res: Response, deps: AppDeps, key: st
   const file = req.file as Express.Multer.File;
   const ocr = parse(uploadFields.shape.ocr, req.body?.ocr, () => apiError("bad_ocr")) ?? false;
   const options = await uploadOptions(req.body ?? {}, deps.uploadPolicy ?? noPolicy, true);
+  const reuse = parse(uploadFields.shape.reuse, req.body?.reuse, () => apiError("bad_reuse")) ?? false;
   const fields = parse(uploadFields.pick({ title: true }), { title: req.body?.title }, () => apiError("bad_title"));
   const given = parse(filenameSchema, file.originalname || "document.pdf", () => apiError("bad_filename"));
   const filename = cutToTitleLength(given);
+  const sourceSha256 = await fileSha256(file.path);
   const idempotency = key && {
     key,
+    // reuse is left out: the same file and fields make the same document either way.
     fingerprint: requestFingerprint({
       way: "multipart",
-      file: await fileSha256(file.path),
+      file: sourceSha256,
       filename,
       title: fields.title ?? null,
       ocr,
@@ -89,10 +96,11 @@ async function fromMultipart(req: Request, res: Response, deps: AppDeps, key: st
     }),
   };
   if (await replayIfKnown(res, deps, idempotency || undefined)) return;
-  await assertLooksLikePdf(file.path);
+  const kind = await sourceKindOfFile(file.path);
+  const reusable = reuse ? await findReusable(deps, sourceSha256, ocr) : null;
   const id = randomUUID();
   const sourceKey = storageKeys.source(id);
-  await deps.store.putFile(sourceKey, file.path, "application/pdf");
+  await deps.store.putFile(sourceKey, file.path, sourceContentTypes[kind]);
   const input: NewDocument = {
     id,
     title: fields.title ?? titleFromFilename(filename),
@@ -103,9 +111,12 @@ async function fromMultipart(req: Request, res: Response, deps: AppDeps, key: st
     idempotencyFingerprint: idempotency ? idempotency.fingerprint : undefined,
     ocr,
     ...options,
+    sourceSha256,
   };
   let doc: Document;
   try {
+    const reused = reusable && (await createReusedDocument(deps, input, reusable));
+    if (reused) return await answerReused(res, deps, reused);
     doc = await deps.documents.create(input);
   } catch (error) {
     // No row, so nothing may keep the stored file: remove it (a concurrent request with the same key may have won).
@@ -122,7 +133,7 @@ async function fromDirectUpload(req: Request, res: Response, deps: AppDeps, key:
   const given: unknown = req.body;
   const options = await uploadOptions(typeof given === "object" && given !== null ? given : {}, deps.uploadPolicy ?? noPolicy, false);
   const body = parse(documentFromUploadBody, req.body, () =>
-    apiError("bad_request", { reason: 'send JSON { "uploadId", "title"?, "ocr"? } after POST /api/uploads, or a multipart upload' }),
+    apiError("bad_request", { reason: 'send JSON { "uploadId", "title"?, "ocr"?, "reuse"? } after POST /api/uploads, or a multipart upload' }),
   );
   const idempotency = key && {
     key,
@@ -146,8 +157,12 @@ async function fromDirectUpload(req: Request, res: Response, deps: AppDeps, key:
   if (!stored) throw apiError("upload_incomplete");
   if (stored.size > deps.limits.maxUploadBytes) throw apiError("file_too_large", { limit: deps.limits.maxUploadBytes });
   if (stored.size !== upload.size) throw apiError("size_mismatch", { actual: stored.size, announced: upload.size });
-  const notPdf = notPdfCode(await deps.store.readStart(upload.objectKey, SNIFF_BYTES));
-  if (notPdf) throw apiError(notPdf);
+  sourceKindOr4xx(await deps.store.readStart(upload.objectKey, SNIFF_BYTES));
+  const ocr = body.ocr ?? false;
+  // Hashing reads the object back from the bucket: done here only when the client asked for reuse; otherwise the
+  // worker records the hash as it reads the bytes anyway.
+  const sourceSha256 = body.reuse ? await storedSha256(deps, upload.objectKey) : undefined;
+  const reusable = sourceSha256 ? await findReusable(deps, sourceSha256, ocr) : null;
 
   const id = randomUUID();
   const input: NewDocument = {
@@ -158,22 +173,34 @@ async function fromDirectUpload(req: Request, res: Response, deps: AppDeps, key:
     sourceBytes: stored.size,
     idempotencyKey: idempotency ? idempotency.key : undefined,
     idempotencyFingerprint: idempotency ? idempotency.fingerprint : undefined,
-    ocr: body.ocr ?? false,
+    ocr,
     ...options,
+    sourceSha256,
   };
   let consumedBy: string | null;
   try {
+    if (reusable) {
+      let reusedId: string | null = null;
+      const reused = await createReusedDocument(deps, input, reusable, async (_documents, pages) => {
+        reusedId = await deps.uploads!.consume(upload.id, (tx) => webTransitions.createReused(tx, input, reusable, pages));
+        return reusedId === null ? null : deps.documents.find(id);
+      });
+      if (reused) return await answerReused(res, deps, reused);
+      if (reusedId === null && (await deps.uploads!.find(upload.id))?.documentId) return await replayConsumed(res, deps, upload.id);
+    }
     consumedBy = await deps.uploads!.consume(upload.id, (tx) => webTransitions.create(tx, input));
   } catch (error) {
     if (!idempotency || !isUniqueViolation(error)) throw error;
     return replaySameRequest(res, deps, (await deps.documents.findByIdempotencyKey(idempotency.key))!, idempotency);
   }
-  if (consumedBy === null) {
-    // Another request turned this upload into a document first: answer with that one.
-    const winner = (await deps.uploads!.find(upload.id))?.documentId;
-    const existing = winner ? await deps.documents.find(winner) : null;
-    if (!existing) throw apiError("upload_consumed");
-    return replay(res, deps, existing);
-  }
+  if (consumedBy === null) return replayConsumed(res, deps, upload.id);
   await enqueueAndAnswer(res, deps, (await deps.documents.find(id))!);
+}
+
+/** Another request turned this upload into a document first: answer with that one. */
+async function replayConsumed(res: Response, deps: AppDeps, uploadId: string): Promise<void> {
+  const winner = (await deps.uploads!.find(uploadId))?.documentId;
+  const existing = winner ? await deps.documents.find(winner) : null;
+  if (!existing) throw apiError("upload_consumed");
+  return replay(res, deps, existing);
 }

@@ -4,6 +4,7 @@ import { documentQuery } from "../api-schemas";
 import { apiError, notFound } from "../http-error";
 import { stateTag } from "../live/document-state";
 import { waitForChange } from "../live/long-poll";
+import { spliceQueue } from "../live/queue-estimates";
 import type { StatusBody } from "../live/status-bodies";
 import { presentDocument } from "../presenters";
 import { parse } from "../validate";
@@ -11,6 +12,9 @@ import { documentIdOr404, findOr404 } from "./find-document";
 
 /** How often SSE streams and long-polls re-read their document while the change feed is down (the fallback). */
 export const DEFAULT_POLL_MS = 1000;
+
+/** Per kept answer (its bytes), the last answer sent with a `queue` member; dropped with the kept answer. */
+const withQueue = new WeakMap<Buffer, { queue: string; answer: StatusBody }>();
 
 /** Status answers kept per web process (a 36-page document's is ~34 KB). */
 export const STATUS_BODIES_MAX_BYTES = 4 * 2 ** 20;
@@ -20,7 +24,10 @@ export const statusBodyMaxAgeMs = (signedUrlTtlSeconds = 3600) => Math.min(10_00
 
 /** The body as `res.json` would send it, with the ETag express would compute for it. */
 function serialize(req: Request, value: unknown): StatusBody {
-  const body = Buffer.from(JSON.stringify(value));
+  return serializeBytes(req, Buffer.from(JSON.stringify(value)));
+}
+
+function serializeBytes(req: Request, body: Buffer): StatusBody {
   const etagOf = req.app.get("etag fn") as ((body: Buffer, encoding?: string) => string) | undefined;
   return { body, etag: etagOf?.(body) ?? "" };
 }
@@ -43,7 +50,8 @@ export function documentStatusHandler(deps: AppDeps): RequestHandler {
       const options = { documents: deps.documents, changes: deps.documentChanges, pollMs: deps.live?.pollMs ?? DEFAULT_POLL_MS };
       doc = await waitForChange(options, doc, query.since ?? stateTag(doc), query.wait * 1000, res);
       if (res.writableEnded || res.destroyed) return;
-      res.json(await presentDocument(doc, deps.store));
+      const queue = await deps.queueEstimates.estimate(doc);
+      res.json({ ...(await presentDocument(doc, deps.store)), ...(queue ? { queue } : {}) });
       return;
     }
     // Lower case, as PostgreSQL writes the ids it notifies.
@@ -57,6 +65,14 @@ export function documentStatusHandler(deps: AppDeps): RequestHandler {
       },
     );
     if (!answer) throw notFound("document");
-    send(res, answer);
+    // A queued or processing document's position and estimates change without its row changing: never kept with
+    // the answer. The answer with them is reused while they are the same (estimates are in whole seconds).
+    const queue = await deps.queueEstimates.queueJsonFor(answer.body);
+    if (queue === undefined) return send(res, answer);
+    const last = withQueue.get(answer.body);
+    if (last?.queue === queue) return send(res, last.answer);
+    const spliced = serializeBytes(req, spliceQueue(answer.body, queue));
+    withQueue.set(answer.body, { queue, answer: spliced });
+    send(res, spliced);
   };
 }

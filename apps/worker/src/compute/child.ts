@@ -1,6 +1,6 @@
 import { isPermanentFailure } from "@pagewise/core";
 import { createDetector, PpocrRecognizer, type Detector } from "@pagewise/detector";
-import { openPdf, type PdfDocument } from "@pagewise/pdf";
+import { openSource, type PdfDocument } from "@pagewise/pdf";
 import { processPage } from "@pagewise/pipeline";
 import { serialized } from "./serialized-detector";
 import type { ChildConfig, ChildFatal, ChildReady, ComputeReply, ComputeRequest, OpenReply, PageReply, SerializedError } from "./protocol";
@@ -50,9 +50,13 @@ async function handle(request: ComputeRequest): Promise<unknown> {
   switch (request.type) {
     case "open": {
       await closeDocument();
-      // By path: pdf.js reads the file by range, so the child never holds the whole PDF (in memory it costs about
-      // twice the file's size).
-      pdf = await openPdf(request.path, { maxPages: request.maxPages, maxImagePixels: request.maxImagePixels });
+      // By path: pdf.js reads the file by range, so the child never holds the whole PDF (a 95 MB file cost it twice that).
+      // An image (or a TIFF's frames) opens as a document of pages too: decoded here, behind the same watch.
+      pdf = await openSource(request.path, request.kind, {
+        maxPages: request.maxPages,
+        maxImagePixels: request.maxImagePixels,
+        maxDeclaredPixels: request.maxDeclaredPixels,
+      });
       return { numPages: pdf.numPages } satisfies OpenReply;
     }
     case "page": {

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_IMAGE_PIXELS, type SourceKind } from "@pagewise/core";
 import type { Logger } from "@pagewise/logger";
 import type { RenderLimits } from "@pagewise/pdf";
 import { ComputeProcess } from "./compute-process";
@@ -43,8 +44,8 @@ export class ComputePool {
     private readonly log: Logger,
   ) {}
 
-  session(pdfPath: string, maxPages: number, log: Logger, options: { ocr?: boolean } = {}): ComputeSession {
-    return new ComputeSession(this, pdfPath, maxPages, log, options.ocr ?? false);
+  session(pdfPath: string, maxPages: number, log: Logger, options: SessionOptions = {}): ComputeSession {
+    return new ComputeSession(this, pdfPath, maxPages, log, options);
   }
 
   /** @internal */
@@ -125,6 +126,15 @@ export class ComputePool {
   }
 }
 
+export interface SessionOptions {
+  /** The document asked for OCR: every page request says so. */
+  ocr?: boolean;
+  /** What the source is (preflight sniffed it); a PDF when absent. */
+  kind?: SourceKind;
+  /** MAX_IMAGE_PIXELS: an image frame declaring more is refused before decoding. */
+  maxDeclaredPixels?: number;
+}
+
 /** One document's use of a compute child. */
 export class ComputeSession {
   private child: ComputeProcess | undefined;
@@ -137,8 +147,7 @@ export class ComputeSession {
     private readonly pdfPath: string,
     private readonly maxPages: number,
     private readonly log: Logger,
-    /** The document asked for OCR: every page request says so. */
-    private readonly ocr = false,
+    private readonly options: SessionOptions = {},
   ) {}
 
   async open(timeoutMs: number): Promise<number> {
@@ -166,7 +175,7 @@ export class ComputeSession {
         child = await this.ensureOpen(timeoutMs, budget.maxImagePixels);
       }
       child.pagesStarted += 1;
-      const request = { type: "page", number, limits: budget.limits, ocr: this.ocr } as const;
+      const request = { type: "page", number, limits: budget.limits, ocr: this.options.ocr ?? false } as const;
       return { reply: child.request<PageReply>(request, timeoutMs, startClockAfter) };
     });
     this.submissions = sent.then(
@@ -203,7 +212,14 @@ export class ComputeSession {
       child.documentsStarted += 1;
     }
     child.openedPath = undefined;
-    const request = { type: "open", path: this.pdfPath, maxPages: this.maxPages, maxImagePixels } as const;
+    const request = {
+      type: "open",
+      path: this.pdfPath,
+      kind: this.options.kind ?? "pdf",
+      maxPages: this.maxPages,
+      maxDeclaredPixels: this.options.maxDeclaredPixels ?? DEFAULT_MAX_IMAGE_PIXELS,
+      maxImagePixels,
+    } as const;
     const { numPages } = await child.request<OpenReply>(request, timeoutMs);
     child.openedPath = this.pdfPath;
     child.openedMaxImagePixels = maxImagePixels;

@@ -1,4 +1,4 @@
-import type { DetectorId, DetectorOptions, FailureCode, PageResult } from "@pagewise/core";
+import type { DetectorId, DetectorOptions, FailureCode, PageResult, SourceKind } from "@pagewise/core";
 import type { RenderLimits } from "@pagewise/pdf";
 import type { PageTimings } from "@pagewise/pipeline";
 
@@ -14,7 +14,7 @@ export interface ChildConfig {
 }
 
 export type ComputeRequest =
-  | { id: number; type: "open"; path: string; maxPages: number; maxImagePixels?: number }
+  | { id: number; type: "open"; path: string; kind: SourceKind; maxPages: number; maxDeclaredPixels: number; maxImagePixels?: number }
   | { id: number; type: "page"; number: number; limits: RenderLimits; ocr?: boolean }
   | { id: number; type: "close" };
 

@@ -15,6 +15,8 @@ type PageFailurePolicy = "skip" | "fail";
 
 export interface PipelineLimits extends RenderLimits {
   maxPages: number;
+  /** MAX_IMAGE_PIXELS: an image input (or TIFF frame) declaring more pixels fails with image_too_large, undecoded. */
+  maxDeclaredPixels: number;
   maxSourceBytes: number;
   /** Longest a single page (render + detect + annotate) may take before its child is killed. */
   pageTimeoutMs: number;

@@ -24,7 +24,7 @@ export type Outcome = "succeeded" | "skipped" | "cancelled";
  * flight has settled (limited-page.ts): degraded, skipped, or the document fails, as PAGE_FAILURE_POLICY says.
  */
 export async function processDocument(ctx: PipelineContext): Promise<Outcome> {
-  const doc = await ctx.documents.claim(ctx.documentId, ctx.detectorId);
+  const doc = await ctx.documents.claim(ctx.documentId, ctx.detectorId, ctx.limits.dpi);
   if (!doc) {
     ctx.log.info("document is finished or cancelled; nothing to do");
     return "skipped";
@@ -32,9 +32,13 @@ export async function processDocument(ctx: PipelineContext): Promise<Outcome> {
   const workDir = makeTempDir("doc");
   let session: ComputeSession | undefined;
   try {
-    const pdfPath = await preflight(ctx, doc, workDir);
+    const source = await preflight(ctx, doc, workDir);
     checkDocumentDeadline(ctx);
-    session = ctx.compute.session(pdfPath, ctx.limits.maxPages, ctx.log, { ocr: doc.ocr });
+    session = ctx.compute.session(source.path, ctx.limits.maxPages, ctx.log, {
+      ocr: doc.ocr,
+      kind: source.kind,
+      maxDeclaredPixels: ctx.limits.maxDeclaredPixels,
+    });
     const numPages = await open(ctx, session);
     // Two pages in flight: page n+1 is requested before page n comes back, so the child renders it while the
     // detector works on n; page n is stored while the child works on n+1. Pages are recorded in order.
