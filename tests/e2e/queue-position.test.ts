@@ -64,10 +64,12 @@ describe("queue position and estimates in the status answer (real processes)", (
     expect(rate).toBeGreaterThan(0);
     const starts = before.map(({ doc }) => Date.parse(doc.queue!.estimatedStartAt!));
     const finishes = before.map(({ doc }) => Date.parse(doc.queue!.estimatedFinishAt!));
-    expect(starts[0]).toBeLessThanOrEqual(finishes[0]!);
-    expect(starts[1]).toBeGreaterThan(starts[0]!);
-    expect(starts[2]).toBeGreaterThan(starts[1]!);
-    for (const [i, start] of starts.entries()) expect(finishes[i]).toBeGreaterThan(start);
+    // Estimates are whole seconds (an answer stays the same, and cacheable, for a second); a fast worker can put two
+    // documents' starts in the same second, so the order is checked as "never earlier", not "later".
+    expect(starts[1]).toBeGreaterThanOrEqual(starts[0]!);
+    expect(starts[2]).toBeGreaterThanOrEqual(starts[1]!);
+    for (const [i, start] of starts.entries()) expect(finishes[i]).toBeGreaterThanOrEqual(start);
+    expect(finishes[2]).toBeGreaterThanOrEqual(finishes[0]!);
 
     // Not a change of its own row: the first document leaves the queue. The third's answer says so at once.
     expect((await stack.post(`/api/documents/${ids[0]}/cancel`)).status).toBe(200);
@@ -77,13 +79,11 @@ describe("queue position and estimates in the status answer (real processes)", (
     expect((await status(ids[0]!)).doc.queue).toBeUndefined(); // cancelled: no estimate
 
     // A worker takes the second: processing, with an estimated finish and no position; the third has it ahead.
+    // The long-poll is asked before the worker starts, so it sees the claim however fast the page then is (a warm
+    // worker does this one-page document in a fraction of a second).
+    const claimed = fetch(`${stack.base}/api/documents/${ids[1]}?wait=60&since=queued:0`).then(async (res) => (await res.json()) as Doc);
     worker = await stack.startWorker();
-    const deadline = Date.now() + 60_000;
-    let second = (await status(ids[1]!)).doc;
-    while (second.status === "queued" && Date.now() < deadline) {
-      const res = await fetch(`${stack.base}/api/documents/${ids[1]}?wait=10&since=queued:0`);
-      second = (await res.json()) as Doc;
-    }
+    const second = await claimed;
     // The long-poll answers at the claim (PostgreSQL's notification), well before its page is done.
     expect(second.status).toBe("processing");
     expect(second.queue).toEqual({ estimatedFinishAt: expect.any(String), pagesPerSecond: expect.any(Number) });

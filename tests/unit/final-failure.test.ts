@@ -36,6 +36,7 @@ describe("recordFinalFailure runs the final action of every job type", () => {
   const actions: FinalFailureActions = {
     [JobName.ProcessDocument]: async (payload, code) => void calls.push([JobName.ProcessDocument, payload, code]),
     [JobName.Housekeeping]: async (payload, code) => void calls.push([JobName.Housekeeping, payload, code]),
+    [JobName.DeliverWebhook]: async (payload, code) => void calls.push([JobName.DeliverWebhook, payload, code]),
   };
   beforeEach(() => calls.splice(0));
 

@@ -60,7 +60,7 @@ describe("overlay geometry and exports", () => {
   it("builds the whole-document JSON from page results in page order", () => {
     const doc = {
       id: "d", title: "T", filename: "t.pdf", status: "succeeded" as const, pageCount: 2, pagesDone: 2, detector: "ppocr-det",
-      error: null, createdAt: "c", startedAt: "s", finishedAt: "f",
+      error: null, createdAt: "c", startedAt: "s", finishedAt: "f", ocr: false, expiresAt: null, webhook: null, reusedFrom: null, url: "/api/documents/d",
     };
     const page = (number: number) => ({ number, width: 10, height: 20, scale: 2, rotation: 0, detector: "ppocr-det", detections: [] });
     const out = buildDocumentExport(doc, [page(2), page(1)]);
