@@ -4,6 +4,7 @@ import { DocumentStatus, type Document, type DocumentWithPages, type NewDocument
 import { readQueueAhead, readRecentThroughput, type QueueAhead, type RecentThroughput } from "./queue-position";
 import { webTransitions, type ReusedPageKeys } from "./web-transitions";
 import { PgDocumentDeletions } from "./document-deletions";
+import { deleteDocument, type DeleteDocumentDeps, type DeleteOutcome } from "./delete-document";
 
 export { DocumentStatus } from "./document-row";
 export type { Document, DocumentWithPages, NewDocument, Page } from "./document-row";
@@ -48,6 +49,14 @@ export class DocumentRepository {
   /** Deletion (SQL over the pool): used by DELETE /api/documents/{id} through deleteDocument. */
   get deletions(): PgDocumentDeletions {
     return new PgDocumentDeletions(this.db.pool);
+  }
+
+  /**
+   * Any state → gone, through the one deletion path (`deleteDocument`), resolved once the feed has heard it like the
+   * other writes here, so no kept status answer outlives the document.
+   */
+  async delete(id: string, deps: Omit<DeleteDocumentDeps, "deletions">): Promise<DeleteOutcome> {
+    return this.written(await deleteDocument({ ...deps, deletions: this.deletions }, id));
   }
 
   /** → queued. An INSERT: no one can have kept or be watching a document that did not exist, so nothing to wait for. */

@@ -1,5 +1,4 @@
 import { Router } from "express";
-import { deleteDocument } from "@pagewise/db";
 import type { AppDeps } from "../deps";
 import { apiError, notFound } from "../http-error";
 import { presentDocument } from "../presenters";
@@ -62,10 +61,7 @@ export function documentActionsRouter(deps: AppDeps): Router {
 
   router.delete("/:id", async (req, res) => {
     const id = documentIdOr404(req.params.id);
-    const outcome = await deleteDocument({ deletions: documents.deletions, store, removeJob: (jobId) => queue.removeJob(jobId), log }, id);
-    // Like the repository's own writes: answer once the change feed has heard the delete, so no kept status answer
-    // of this process outlives it.
-    await deps.documentChanges?.caughtUp();
+    const outcome = await documents.delete(id, { store, removeJob: (jobId) => queue.removeJob(jobId), log });
     if (outcome === "not_found") throw notFound("document");
     res.status(204).end();
   });
