@@ -15,8 +15,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { parseArgs } from "node:util";
 import { Client } from "pg";
+import { parseArgsOrUsage } from "./args";
 import { createMemoryCgroup, type MemoryCgroup } from "./cgroup";
 import { freePort } from "@pagewise/launcher/daemon";
 import { startCommand, startNode, type Proc } from "./processes";
@@ -25,7 +25,8 @@ import { dropDatabase, processEnv, startS3, storageEnv } from "./stack";
 import { round } from "./stats";
 import { summarize, type SweepRecord } from "./sweep-summary";
 
-const { values, positionals } = parseArgs({
+const usage = "usage: npm run bench:memory -- DIR [--cgroup-mb 512] [--deadline 600] [--page-deadline 5] [--dpi 150] [--storage s3|local] [--out FILE] [--shard I/N] [--worker-log FILE]\n";
+const { values, positionals } = parseArgsOrUsage({
   allowPositionals: true,
   options: {
     "cgroup-mb": { type: "string" },
@@ -38,8 +39,7 @@ const { values, positionals } = parseArgs({
     json: { type: "boolean", default: false },
     "worker-log": { type: "string" },
   },
-});
-const usage = "usage: npm run bench:memory -- DIR [--cgroup-mb 512] [--deadline 600] [--page-deadline 5] [--dpi 150] [--storage s3|local] [--out FILE] [--shard I/N] [--worker-log FILE]\n";
+}, usage);
 const dir = positionals[0];
 if (!dir || !fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
   process.stderr.write(usage);
