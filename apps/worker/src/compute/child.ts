@@ -27,14 +27,16 @@ function loadDetector(): Promise<Detector> {
 }
 
 /**
- * One inference on a blank A4 page at 150 dpi before the child says it is ready. onnxruntime's first run of a
+ * One inference on a blank US Letter page at 150 dpi before the child says it is ready. onnxruntime's first run of a
  * session sizes its memory arena and sets up its kernels: measured in a fresh child (load ~20), the first page's
  * inference took 1.8-2.0 s against 0.7-0.8 s for the next. Done here, that cost falls in the start-up the worker
- * overlaps with its own (ComputePool.prewarm), not in a cold worker's first page. The arena would be that size
- * after the first page anyway.
+ * overlaps with its own (ComputePool.prewarm), not in a cold worker's first page.
+ * Letter because its model input (736 × 960) is the largest of the common page shapes: the arena grows to the
+ * largest input it has seen, and A4 (672 × 960), Legal or a slide then fit in what the warm-up left. Warmed on A4,
+ * a Letter document's first page grew the arena a second time: +18-20 MB of peak (docs/benchmarks.md).
  */
 async function warmUp(d: Detector): Promise<void> {
-  const page = { width: 1240, height: 1754 };
+  const page = { width: 1275, height: 1650 };
   const size = d.inputSize?.(page.width, page.height) ?? page;
   const blank = { width: size.width, height: size.height, data: new Uint8ClampedArray(size.width * size.height * 4).fill(255) };
   await d.detect(blank, page);
