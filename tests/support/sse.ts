@@ -1,4 +1,5 @@
 import { SseParser, type SseEvent } from "../../apps/ui/src/sse-parser";
+import { Waiters } from "./waiters";
 
 export interface SseSession {
   events: SseEvent[];
@@ -16,7 +17,7 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   const response = await fetch(url, { headers: { Accept: "text/event-stream", ...headers }, signal: abort.signal });
   const events: SseEvent[] = [];
   let text = "";
-  const waiters = new Set<() => void>();
+  const waiters = new Waiters();
   const parser = new SseParser();
   if (response.body) {
     void (async () => {
@@ -27,7 +28,7 @@ export async function openSse(url: string, headers: Record<string, string> = {})
           if (done) break;
           text += value;
           events.push(...parser.push(value));
-          for (const w of waiters) w();
+          waiters.wake();
         }
       } catch {
         // aborted
@@ -40,24 +41,11 @@ export async function openSse(url: string, headers: Record<string, string> = {})
     raw: () => text,
     close: () => abort.abort(),
     until(predicate, timeoutMs) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (events.some(predicate)) {
-            cleanup();
-            resolve([...events]);
-          }
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`SSE: condition not met within ${timeoutMs} ms; events so far: ${JSON.stringify(events)}`));
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        check();
-      });
+      return waiters.until(
+        () => (events.some(predicate) ? [...events] : undefined),
+        timeoutMs,
+        () => `SSE: condition not met within ${timeoutMs} ms; events so far: ${JSON.stringify(events)}`,
+      );
     },
   };
 }

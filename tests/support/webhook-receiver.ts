@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { Waiters } from "./waiters";
 
 export interface ReceivedWebhook {
   path: string;
@@ -22,7 +23,7 @@ export interface WebhookReceiver {
 
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
-  const waiters = new Set<() => void>();
+  const waiters = new Waiters();
   const held: http.ServerResponse[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -32,7 +33,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       const path = req.url ?? "/";
       const earlier = received.filter((r) => r.path === path).length;
       received.push({ path, headers: req.headers as Record<string, string>, body, json: JSON.parse(body) as ReceivedWebhook["json"] });
-      for (const wake of waiters) wake();
+      waiters.wake();
       if (path.startsWith("/flaky/")) res.writeHead(earlier === 0 ? 500 : 204).end();
       else if (path.startsWith("/gone/")) res.writeHead(410).end();
       else if (path.startsWith("/hang/") && earlier === 0) held.push(res);
@@ -45,24 +46,11 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     url: (path) => `${base}${path}`,
     received,
     waitFor(path, n = 1, timeoutMs = 60_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const matching = received.filter((r) => r.path.startsWith(path));
-          if (matching.length < n) return;
-          cleanup();
-          resolve(matching[n - 1]);
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`no request ${n} on ${path} within ${timeoutMs} ms (got ${received.map((r) => r.path).join(", ")})`));
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        check();
-      });
+      return waiters.until(
+        () => received.filter((r) => r.path.startsWith(path))[n - 1],
+        timeoutMs,
+        () => `no request ${n} on ${path} within ${timeoutMs} ms (got ${received.map((r) => r.path).join(", ")})`,
+      );
     },
     async stop() {
       for (const res of held) res.destroy();

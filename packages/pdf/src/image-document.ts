@@ -123,12 +123,7 @@ export class ImageDocument implements PdfDocument {
       freeCanvas(canvas);
       throw error;
     }
-    const page = new CanvasPage(noPdfPage, canvas, {
-      number: pageNumber,
-      scale: raster.scale,
-      rotation: 0,
-      pdfTransform: imagePointTransform(declared.height, raster.scale),
-    });
+    const page = new CanvasPage(noPdfPage, canvas, pageNumber, raster.scale, 0, imagePointTransform(declared.height, raster.scale));
     this.live.push(page);
     return page;
   }

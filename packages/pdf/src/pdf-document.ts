@@ -121,12 +121,7 @@ export class PdfjsDocument implements PdfDocument {
         freeCanvas(canvas);
         throw error;
       }
-      const rendered = new CanvasPage(page, canvas, {
-        number: pageNumber,
-        scale,
-        rotation: viewport.rotation,
-        pdfTransform: invertAffine(viewport.transform),
-      });
+      const rendered = new CanvasPage(page, canvas, pageNumber, scale, viewport.rotation, invertAffine(viewport.transform));
       this.live.push(rendered);
       return rendered;
     } catch (error) {

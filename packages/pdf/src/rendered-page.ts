@@ -61,28 +61,24 @@ function scratchCanvas(like: Canvas, width: number, height: number): Canvas {
 }
 
 export class CanvasPage implements RenderedPage {
-  readonly number: number;
   readonly width: number;
   readonly height: number;
-  readonly scale: number;
-  readonly rotation: number;
-  readonly pdfTransform: Affine;
   private canvas: Canvas | undefined;
   /** Settles once every toPng() started so far has finished reading the raster. */
   private encodings: Promise<unknown> | undefined;
 
+  /** The fields are RenderedPage's; width and height are the canvas'. */
   constructor(
     private readonly page: PDFPageProxy,
     canvas: Canvas,
-    info: { number: number; scale: number; rotation: number; pdfTransform: Affine },
+    readonly number: number,
+    readonly scale: number,
+    readonly rotation: number,
+    readonly pdfTransform: Affine,
   ) {
     this.canvas = canvas;
     this.width = canvas.width;
     this.height = canvas.height;
-    this.number = info.number;
-    this.scale = info.scale;
-    this.rotation = info.rotation;
-    this.pdfTransform = info.pdfTransform;
   }
 
   image(): RgbaImage {

@@ -39,8 +39,8 @@ export interface Operation {
   body?: Record<string, Record<string, unknown>>;
   /** Success answers. */
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string; raw?: Record<string, unknown> }>;
-  /** The error codes (api-errors.ts) the route itself answers; their statuses come from the list. */
-  errors: ApiErrorCode[];
+  /** The error codes (api-errors.ts) the route itself answers, if any; their statuses come from the list. */
+  errors?: ApiErrorCode[];
 }
 
 const documentsPath = "/api/documents";
@@ -53,12 +53,9 @@ const documentPath = `${documentsPath}/{id}`;
  */
 export const operations: Operation[] = [
   {
-    operationId: "createDocument",
-    method: "post",
-    path: documentsPath,
+    operationId: "createDocument", method: "post", path: documentsPath,
     summary: "Upload a PDF (multipart, or JSON after a direct upload); 202 with the queued document and its Location",
-    tag: "documents",
-    access: "apiKey",
+    tag: "documents", access: "apiKey",
     headers: [
       {
         name: "Idempotency-Key",
@@ -112,46 +109,34 @@ export const operations: Operation[] = [
     ],
   },
   {
-    operationId: "createUpload",
-    method: "post",
-    path: "/api/uploads",
+    operationId: "createUpload", method: "post", path: "/api/uploads",
     summary: "Announce a direct-to-S3 upload: answers a presigned PUT URL; then POST /api/documents { uploadId }",
-    tag: "documents",
-    access: "apiKey",
+    tag: "documents", access: "apiKey",
     body: { "application/json": schemaOrRef(directUploadRequest, "input") },
     responses: { 201: { description: "Where to PUT the file", schema: directUploadSchema } },
     errors: ["bad_json", "bad_encoding", "bad_upload_request", "direct_upload_unavailable", "file_too_large", "body_too_large", "unsupported_encoding"],
   },
   {
-    operationId: "listDocuments",
-    method: "get",
-    path: documentsPath,
+    operationId: "listDocuments", method: "get", path: documentsPath,
     summary: "List documents, newest first",
-    tag: "documents",
-    access: "apiKey",
+    tag: "documents", access: "apiKey",
     query: listQuery,
     responses: { 200: { description: "A page of documents", schema: documentListSchema } },
     errors: ["bad_query", "bad_cursor"],
   },
   {
-    operationId: "getDocument",
-    method: "get",
-    path: documentPath,
+    operationId: "getDocument", method: "get", path: documentPath,
     summary: "A document with its pages; with wait, a long-poll until status or pagesDone changes",
-    tag: "documents",
-    access: "apiKey",
+    tag: "documents", access: "apiKey",
     params: idParams,
     query: documentQuery,
     responses: { 200: { description: "The document (ETag; 304 to a matching If-None-Match)", schema: documentSchema } },
     errors: ["bad_query", "not_found"],
   },
   {
-    operationId: "streamDocumentEvents",
-    method: "get",
-    path: `${documentPath}/events`,
+    operationId: "streamDocumentEvents", method: "get", path: `${documentPath}/events`,
     summary: "Live progress as Server-Sent Events: `status` first, then `progress` and `status` as they change",
-    tag: "documents",
-    access: "apiKey",
+    tag: "documents", access: "apiKey",
     params: idParams,
     responses: {
       200: {
@@ -163,56 +148,41 @@ export const operations: Operation[] = [
     errors: ["not_found"],
   },
   {
-    operationId: "deleteDocument",
-    method: "delete",
-    path: documentPath,
+    operationId: "deleteDocument", method: "delete", path: documentPath,
     summary: "Delete a document: cancelled first when queued or processing, then its rows and every stored object; 404 afterwards",
-    tag: "documents",
-    access: "apiKey",
+    tag: "documents", access: "apiKey",
     params: idParams,
     responses: { 204: { description: "Deleted (objects a failed storage call left are deleted by housekeeping)" } },
     errors: ["not_found"],
   },
   {
-    operationId: "cancelDocument",
-    method: "post",
-    path: `${documentPath}/cancel`,
+    operationId: "cancelDocument", method: "post", path: `${documentPath}/cancel`,
     summary: "Cancel a queued or processing document (pages done so far are kept)",
-    tag: "documents",
-    access: "apiKey",
+    tag: "documents", access: "apiKey",
     params: idParams,
     responses: { 200: { description: "The document", schema: documentSchema } },
     errors: ["not_found", "not_cancellable"],
   },
   {
-    operationId: "retryDocument",
-    method: "post",
-    path: `${documentPath}/retry`,
+    operationId: "retryDocument", method: "post", path: `${documentPath}/retry`,
     summary: "Queue a failed or cancelled document again; it resumes after the pages already done",
-    tag: "documents",
-    access: "apiKey",
+    tag: "documents", access: "apiKey",
     params: idParams,
     responses: { 202: { description: "Queued again", schema: documentSchema } },
     errors: ["not_found", "not_retryable", "still_running", "queue_unavailable"],
   },
   {
-    operationId: "getPage",
-    method: "get",
-    path: `${documentPath}/pages/{n}`,
+    operationId: "getPage", method: "get", path: `${documentPath}/pages/{n}`,
     summary: "One processed page: size, scale, detections, image and JSON URLs",
-    tag: "documents",
-    access: "apiKey",
+    tag: "documents", access: "apiKey",
     params: pageParams,
     responses: { 200: { description: "The page's result, or the page skipped at a limit", schema: pageAnswerSchema } },
     errors: ["not_found"],
   },
   {
-    operationId: "exportDocument",
-    method: "get",
-    path: `${documentPath}/export`,
+    operationId: "exportDocument", method: "get", path: `${documentPath}/export`,
     summary: "The whole document as one download, page by page from storage: JSON, or COCO detection format",
-    tag: "documents",
-    access: "apiKey",
+    tag: "documents", access: "apiKey",
     params: idParams,
     query: exportQuery,
     responses: {
@@ -224,12 +194,9 @@ export const operations: Operation[] = [
     errors: ["bad_query", "not_found", "not_finished"],
   },
   {
-    operationId: "getFile",
-    method: "get",
-    path: "/api/files/{key}",
+    operationId: "getFile", method: "get", path: "/api/files/{key}",
     summary: "A stored result file (annotated PNG, page JSON) under documents/<id>/, when storage is local (S3 URLs are presigned)",
-    tag: "documents",
-    access: "apiKey",
+    tag: "documents", access: "apiKey",
     params: z.object({ key: z.string().describe("The storage key, slash-separated, as in imageUrl and jsonUrl: documents/<id>/pages/<n>.png") }),
     responses: {
       200: {
@@ -241,72 +208,48 @@ export const operations: Operation[] = [
     errors: ["bad_request", "not_found"],
   },
   {
-    operationId: "getClientConfig",
-    method: "get",
-    path: "/api/config",
+    operationId: "getClientConfig", method: "get", path: "/api/config",
     summary: "What the browser page needs: upload mode, size limit, whether an API key is required",
-    tag: "meta",
-    access: "open",
+    tag: "meta", access: "open",
     responses: { 200: { description: "Client configuration", schema: clientConfigSchema } },
-    errors: [],
   },
   {
-    operationId: "getOpenApiDocument",
-    method: "get",
-    path: "/api/openapi.json",
+    operationId: "getOpenApiDocument", method: "get", path: "/api/openapi.json",
     summary: "This document",
-    tag: "meta",
-    access: "open",
+    tag: "meta", access: "open",
     responses: { 200: { description: "OpenAPI 3.1", raw: { type: "object" } } },
-    errors: [],
   },
   {
-    operationId: "getHealth",
-    method: "get",
-    path: "/healthz",
+    operationId: "getHealth", method: "get", path: "/healthz",
     summary: "Liveness",
-    tag: "meta",
-    access: "open",
+    tag: "meta", access: "open",
     responses: { 200: { description: "The process is up", schema: healthSchema } },
-    errors: [],
   },
   {
-    operationId: "getReadiness",
-    method: "get",
-    path: "/readyz",
+    operationId: "getReadiness", method: "get", path: "/readyz",
     summary: "Readiness: PostgreSQL and Redis answer",
-    tag: "meta",
-    access: "open",
+    tag: "meta", access: "open",
     responses: { 200: { description: "Ready", schema: healthSchema } },
     errors: ["not_ready"],
   },
   {
-    operationId: "getMetrics",
-    method: "get",
-    path: "/metrics",
+    operationId: "getMetrics", method: "get", path: "/metrics",
     summary: "Prometheus metrics",
-    tag: "meta",
-    access: "apiKey",
+    tag: "meta", access: "apiKey",
     responses: { 200: { description: "Prometheus text format", contentType: "text/plain", raw: { type: "string" } } },
     errors: ["metrics_unavailable"],
   },
   {
-    operationId: "getWebPage",
-    method: "get",
-    path: "/",
+    operationId: "getWebPage", method: "get", path: "/",
     summary: "The web page: upload, live progress, annotated pages (it asks for the API key when one is set)",
-    tag: "meta",
-    access: "open",
+    tag: "meta", access: "open",
     responses: { 200: { description: "HTML", contentType: "text/html", raw: { type: "string" } } },
     errors: ["not_found"],
   },
   {
-    operationId: "getQueueDashboard",
-    method: "get",
-    path: "/admin/queues",
+    operationId: "getQueueDashboard", method: "get", path: "/admin/queues",
     summary: "bull-board's queue dashboard (only when ADMIN_USER and ADMIN_PASSWORD are set; a 404 otherwise)",
-    tag: "meta",
-    access: "admin",
+    tag: "meta", access: "admin",
     responses: { 200: { description: "HTML", contentType: "text/html", raw: { type: "string" } } },
     errors: ["unauthorized", "not_found"],
   },
@@ -316,7 +259,7 @@ const UNSAFE = new Set(["post", "put", "patch", "delete"]);
 
 /** The error codes an operation can answer: its own, plus those every route of its kind shares. */
 export function errorCodesOf(op: Operation, authRequired: boolean): ApiErrorCode[] {
-  const codes = new Set<ApiErrorCode>(op.errors);
+  const codes = new Set<ApiErrorCode>(op.errors ?? []);
   if ((op.access === "apiKey" && authRequired) || op.access === "admin") codes.add("unauthorized");
   if (UNSAFE.has(op.method)) codes.add("cross_site_request");
   codes.add("headers_too_large"); // any request, answered before routing (server.ts)
