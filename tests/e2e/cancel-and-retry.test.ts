@@ -1,8 +1,8 @@
 import { Queue } from "bullmq";
-import { bullConnection, QueueName } from "@pagewise/queue";
+import { QueueName } from "@pagewise/queue";
 import type { Service } from "../support/processes";
 import { pagesDoneIn, startStack, type Stack } from "../support/stack";
-import { redisUrl, waitForJob } from "../support/services";
+import { waitForJob, testConnection } from "../support/services";
 
 const FILE = "slides-beamer-conference-talk.pdf"; // 31 pages
 const pageDoneLine = (id: string, page: number) => new RegExp(`"documentId":"${id}".*"page":${page},.*"msg":"page done"`);
@@ -19,7 +19,7 @@ describe("cancel and retry across processes (real processes)", () => {
 
   beforeAll(async () => {
     stack = await startStack("cancel", { RENDER_DPI: "72" });
-    inspect = new Queue(QueueName.Documents, { connection: bullConnection("worker", redisUrl()), prefix: stack.prefix });
+    inspect = new Queue(QueueName.Documents, { connection: testConnection(), prefix: stack.prefix });
     await stack.startWeb();
   });
   afterEach(async () => {

@@ -2,9 +2,9 @@ import { randomBytes } from "node:crypto";
 import { Queue } from "bullmq";
 import { Client } from "pg";
 import { Webhook } from "standardwebhooks";
-import { bullConnection, QueueName } from "@pagewise/queue";
+import { QueueName } from "@pagewise/queue";
 import type { Service } from "../support/processes";
-import { databaseUrl, redisUrl, waitForJob } from "../support/services";
+import { databaseUrl, waitForJob, testConnection } from "../support/services";
 import { startStack, type Stack } from "../support/stack";
 import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from "../support/webhook-receiver";
 
@@ -36,7 +36,7 @@ describe("delete and webhooks (real processes)", () => {
       WORKER_LOCK_DURATION_MS: "2000",
       WORKER_STALLED_INTERVAL_MS: "1000",
     });
-    webhookJobs = new Queue(QueueName.Webhooks, { connection: bullConnection("worker", redisUrl()), prefix: stack.prefix });
+    webhookJobs = new Queue(QueueName.Webhooks, { connection: testConnection(), prefix: stack.prefix });
     await stack.startWeb();
     worker = await stack.startWorker();
   });

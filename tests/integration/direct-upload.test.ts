@@ -3,15 +3,14 @@ import os from "node:os";
 import path from "node:path";
 import { Queue } from "bullmq";
 import type { Express } from "express";
-import type { Redis } from "ioredis";
 import request from "supertest";
 import { createLogger } from "@pagewise/logger";
 import { closeDb, type Db, DocumentRepository, UploadRepository } from "@pagewise/db";
-import { bullConnection, connectRedis, DocumentQueue, QueueName } from "@pagewise/queue";
+import { connectRedis, DocumentQueue, QueueName, type RedisClient } from "@pagewise/queue";
 import { createObjectStore } from "@pagewise/storage";
 import { createApp } from "@pagewise/web/app";
 import { startS3Server, type TestS3Server } from "../support/s3-server";
-import { corpusFile, obliterate, randomPrefix, redisUrl, testDb } from "../support/services";
+import { corpusFile, obliterate, randomPrefix, testDb, testRedis, testConnection } from "../support/services";
 
 /** The direct-to-S3 flow against a real S3 server: announce, PUT to the presigned URL, create the document. */
 describe("direct-to-S3 uploads (real Postgres, Redis, S3 server)", () => {
@@ -19,7 +18,7 @@ describe("direct-to-S3 uploads (real Postgres, Redis, S3 server)", () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pw-direct-"));
   let s3: TestS3Server;
   let db: Db;
-  let redis: Redis;
+  let redis: RedisClient;
   let queue: DocumentQueue;
   let inspect: Queue;
   let app: Express;
@@ -43,9 +42,9 @@ describe("direct-to-S3 uploads (real Postgres, Redis, S3 server)", () => {
   beforeAll(async () => {
     s3 = await startS3Server();
     db = testDb();
-    redis = await connectRedis("producer", redisUrl());
+    redis = await connectRedis("producer", testRedis());
     queue = new DocumentQueue(redis, prefix);
-    inspect = new Queue(QueueName.Documents, { connection: bullConnection("worker", redisUrl()), prefix });
+    inspect = new Queue(QueueName.Documents, { connection: testConnection(), prefix });
     app = appWith("s3");
   });
   afterAll(async () => {

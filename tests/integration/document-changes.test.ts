@@ -3,15 +3,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Express } from "express";
-import type { Redis } from "ioredis";
 import request from "supertest";
 import { createLogger } from "@pagewise/logger";
 import { closeDb, type Db, DocumentChangeListener, DocumentRepository } from "@pagewise/db";
 import { closePool, createPool, PgDocumentProgress } from "@pagewise/db/progress";
-import { connectRedis, DocumentQueue } from "@pagewise/queue";
+import { connectRedis, DocumentQueue, type RedisClient } from "@pagewise/queue";
 import { createObjectStore } from "@pagewise/storage";
 import { createApp } from "@pagewise/web/app";
-import { corpusFile, databaseUrl, obliterate, randomPrefix, redisUrl, testDb } from "../support/services";
+import { corpusFile, databaseUrl, obliterate, randomPrefix, testDb, testRedis } from "../support/services";
 
 /** Resolves with the next change the listener hears for `id`; rejects after `ms`. */
 function nextChange(listener: DocumentChangeListener, id: string, ms = 5000): Promise<void> {
@@ -34,7 +33,7 @@ describe("document change notifications (PostgreSQL LISTEN/NOTIFY) and the statu
   const prefix = randomPrefix("changes");
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pw-changes-"));
   let db: Db;
-  let redis: Redis;
+  let redis: RedisClient;
   let queue: DocumentQueue;
   let listener: DocumentChangeListener;
   let app: Express;
@@ -45,7 +44,7 @@ describe("document change notifications (PostgreSQL LISTEN/NOTIFY) and the statu
 
   beforeAll(async () => {
     db = testDb();
-    redis = await connectRedis("producer", redisUrl());
+    redis = await connectRedis("producer", testRedis());
     queue = new DocumentQueue(redis, prefix);
     listener = new DocumentChangeListener(databaseUrl(), { retryMs: 50 });
     await listener.start();

@@ -2,15 +2,14 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { Redis } from "ioredis";
 import { closeDb, createPool, closePool, deleteDocument, DocumentRepository, PgDocumentDeletions, type Db } from "@pagewise/db";
 import { PgDocumentProgress } from "@pagewise/db/progress";
 import { createLogger } from "@pagewise/logger";
-import { connectRedis, DocumentQueue } from "@pagewise/queue";
+import { connectRedis, DocumentQueue, type RedisClient } from "@pagewise/queue";
 import { createObjectStore, type ObjectStore } from "@pagewise/storage";
 import { housekeepingHandler } from "@pagewise/worker/housekeeping-handler";
 import { startS3Server, type TestS3Server } from "../support/s3-server";
-import { databaseUrl, obliterate, randomPrefix, redisUrl, testDb } from "../support/services";
+import { databaseUrl, obliterate, randomPrefix, testDb, testRedis } from "../support/services";
 
 const log = createLogger("delete-test", "silent");
 const page = (number: number, id: string) => ({
@@ -28,7 +27,7 @@ describe("deleting a document (real services)", () => {
   const prefix = randomPrefix("del");
   let db: Db;
   let pool: ReturnType<typeof createPool>;
-  let redis: Redis;
+  let redis: RedisClient;
   let queue: DocumentQueue;
   let documents: DocumentRepository;
   let progress: PgDocumentProgress;
@@ -43,7 +42,7 @@ describe("deleting a document (real services)", () => {
     documents = new DocumentRepository(db);
     progress = new PgDocumentProgress(pool);
     deletions = new PgDocumentDeletions(pool);
-    redis = await connectRedis("producer", redisUrl());
+    redis = await connectRedis("producer", testRedis());
     queue = new DocumentQueue(redis, prefix);
     s3 = await startS3Server();
     localDir = await mkdtemp(path.join(os.tmpdir(), "pagewise-delete-"));

@@ -1,17 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { Queue, UnrecoverableError, Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import { createLogger } from "@pagewise/logger";
 import { closeDb, DocumentRepository, type Db } from "@pagewise/db";
 import { PgDocumentProgress } from "@pagewise/db/progress";
-import { bullConnection, connectRedis, DocumentQueue, HOUSEKEEPING_SCHEDULER_ID, JobName, QueueName } from "@pagewise/queue";
+import { connectRedis, DocumentQueue, HOUSEKEEPING_SCHEDULER_ID, JobName, QueueName, type RedisClient } from "@pagewise/queue";
 import { housekeepingHandler } from "@pagewise/worker/housekeeping-handler";
-import { obliterate, randomPrefix, redisUrl, testDb } from "../support/services";
+import { obliterate, randomPrefix, testDb, testRedis, testConnection } from "../support/services";
 
 describe("housekeeping reconciles Postgres with Redis (real services)", () => {
   const prefix = randomPrefix("hk");
   let db: Db;
-  let redis: Redis;
+  let redis: RedisClient;
   let queue: DocumentQueue;
   let inspect: Queue;
   let documents: DocumentRepository;
@@ -20,9 +19,9 @@ describe("housekeeping reconciles Postgres with Redis (real services)", () => {
   beforeAll(async () => {
     db = testDb();
     documents = new DocumentRepository(db);
-    redis = await connectRedis("producer", redisUrl());
+    redis = await connectRedis("producer", testRedis());
     queue = new DocumentQueue(redis, prefix);
-    inspect = new Queue(QueueName.Documents, { connection: bullConnection("worker", redisUrl()), prefix });
+    inspect = new Queue(QueueName.Documents, { connection: testConnection(), prefix });
     // Unfinished leftovers of earlier, interrupted runs on this database would be reconciled too; clear them.
     await db.document.deleteMany({
       where: { status: { in: ["queued", "processing"] }, updatedAt: { lt: new Date(Date.now() - 600_000) } },
@@ -66,7 +65,7 @@ describe("housekeeping reconciles Postgres with Redis (real services)", () => {
     // A job that failed for good while its document stayed `processing` (the worker died before marking it).
     const orphan = await oldDocument("processing");
     await queue.enqueueProcessDocument({ documentId: orphan });
-    const fetcher = new Worker(QueueName.Documents, null, { connection: bullConnection("worker", redisUrl()), prefix, autorun: false });
+    const fetcher = new Worker(QueueName.Documents, null, { connection: testConnection(), prefix, autorun: false });
     try {
       const job = await fetcher.getNextJob("token-1");
       expect(job?.id).toBe(orphan);

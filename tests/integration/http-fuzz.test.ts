@@ -6,10 +6,9 @@ import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import fc from "fast-check";
-import type { Redis } from "ioredis";
 import { closeDb, type Db, DocumentRepository, UploadRepository } from "@pagewise/db";
 import { createLogger } from "@pagewise/logger";
-import { connectRedis, DocumentQueue } from "@pagewise/queue";
+import { connectRedis, DocumentQueue, type RedisClient } from "@pagewise/queue";
 import { createObjectStore, type ObjectStore } from "@pagewise/storage";
 import { apiErrors, type ApiErrorCode } from "@pagewise/web/api-errors";
 import { errorSchema } from "@pagewise/web/api-schemas";
@@ -18,7 +17,7 @@ import { operations, type Operation } from "@pagewise/web/openapi/document";
 import { parametersOf } from "@pagewise/web/openapi/json-schema";
 import { createHttpServer } from "@pagewise/web/server";
 import { captureLog } from "../support/capture-log";
-import { corpusFile, obliterate, randomPrefix, redisUrl, testDb } from "../support/services";
+import { corpusFile, obliterate, randomPrefix, testDb, testRedis } from "../support/services";
 
 /** The documents repository, recording the ids of the rows this run creates (the test database is shared). */
 class RecordingDocuments extends DocumentRepository {
@@ -244,7 +243,7 @@ describe("HTTP API fuzz (real Postgres, Redis, local storage)", () => {
   const uploadDir = path.join(tmp, "uploads");
   const logged = captureLog("error");
   let db: Db;
-  let redis: Redis;
+  let redis: RedisClient;
   let queue: DocumentQueue;
   let store: ObjectStore;
   let server: http.Server;
@@ -255,7 +254,7 @@ describe("HTTP API fuzz (real Postgres, Redis, local storage)", () => {
   beforeAll(async () => {
     fs.mkdirSync(uploadDir);
     db = testDb();
-    redis = await connectRedis("producer", redisUrl());
+    redis = await connectRedis("producer", testRedis());
     queue = new DocumentQueue(redis, prefix);
     store = createObjectStore({ driver: "local", directory: path.join(tmp, "data") });
     documents = new RecordingDocuments(db);

@@ -2,17 +2,16 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Redis } from "ioredis";
 import { closeDb, type Db, DocumentRepository, StorageOwners } from "@pagewise/db";
 import { createPool, closePool, PgDocumentProgress } from "@pagewise/db/progress";
 import { createLogger } from "@pagewise/logger";
-import { connectRedis, DocumentQueue } from "@pagewise/queue";
+import { connectRedis, DocumentQueue, type RedisClient } from "@pagewise/queue";
 import { createObjectStore, type ObjectStore } from "@pagewise/storage";
 import { housekeepingHandler } from "@pagewise/worker/housekeeping-handler";
 import { sweepOrphans, type SweepCursor } from "@pagewise/worker/orphan-sweep";
 import { redisSweepCursor } from "@pagewise/worker/sweep-cursor";
 import { startS3Server } from "../support/s3-server";
-import { obliterate, randomPrefix, redisUrl, testDb } from "../support/services";
+import { obliterate, randomPrefix, testDb, testRedis } from "../support/services";
 
 const HOUR = 3600_000;
 const memoryCursor = (): SweepCursor => {
@@ -32,7 +31,7 @@ describe.each(["local", "s3"] as const)("orphaned storage sweep with %s storage 
   const prefix = randomPrefix(`sweep-${driver}`);
   let db: Db;
   let pool: ReturnType<typeof createPool>;
-  let redis: Redis;
+  let redis: RedisClient;
   let store: ObjectStore;
   let stopS3: (() => Promise<void>) | undefined;
   const documentIds: string[] = [];
@@ -41,7 +40,7 @@ describe.each(["local", "s3"] as const)("orphaned storage sweep with %s storage 
   beforeAll(async () => {
     db = testDb();
     pool = createPool(process.env.DATABASE_URL as string, 2);
-    redis = await connectRedis("producer", redisUrl());
+    redis = await connectRedis("producer", testRedis());
     if (driver === "s3") {
       const s3 = await startS3Server();
       store = createObjectStore(s3.config);

@@ -1,19 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
-import { connectRedis, DocumentQueue, JobName, QueueName, bullConnection } from "@pagewise/queue";
-import { obliterate, randomPrefix, redisUrl } from "../support/services";
+import { connectRedis, DocumentQueue, JobName, QueueName, type RedisClient } from "@pagewise/queue";
+import { obliterate, randomPrefix, testRedis, testConnection } from "../support/services";
 
 describe("DocumentQueue against real Redis", () => {
   const prefix = randomPrefix("queue");
-  let redis: Redis;
+  let redis: RedisClient;
   let queue: DocumentQueue;
   let inspect: Queue;
 
   beforeAll(async () => {
-    redis = await connectRedis("producer", redisUrl());
+    redis = await connectRedis("producer", testRedis());
     queue = new DocumentQueue(redis, prefix);
-    inspect = new Queue(QueueName.Documents, { connection: bullConnection("worker", redisUrl()), prefix });
+    inspect = new Queue(QueueName.Documents, { connection: testConnection(), prefix });
   });
   afterAll(async () => {
     await queue.close();
@@ -40,7 +39,7 @@ describe("DocumentQueue against real Redis", () => {
   });
 
   it("fails loudly, never silently, when Redis is gone", async () => {
-    const lost = await connectRedis("producer", redisUrl());
+    const lost = await connectRedis("producer", testRedis());
     const doomed = new DocumentQueue(lost, prefix);
     await doomed.queue.waitUntilReady();
     lost.disconnect();
@@ -49,7 +48,7 @@ describe("DocumentQueue against real Redis", () => {
   });
 
   it("says what to start when Redis cannot be reached", async () => {
-    await expect(connectRedis("producer", "redis://127.0.0.1:1", { timeoutMs: 3000 })).rejects.toThrow(
+    await expect(connectRedis("producer", { url: "redis://127.0.0.1:1", rejectUnauthorized: true }, { timeoutMs: 3000 })).rejects.toThrow(
       /Cannot reach Redis at 127\.0\.0\.1:1 .*Start Redis or set REDIS_URL/,
     );
   });

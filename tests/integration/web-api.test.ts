@@ -3,26 +3,25 @@ import os from "node:os";
 import path from "node:path";
 import { Queue } from "bullmq";
 import type { Express } from "express";
-import type { Redis } from "ioredis";
 import request from "supertest";
 import { createLogger } from "@pagewise/logger";
 import { closeDb, createDb, type Db, DocumentRepository } from "@pagewise/db";
 import { PgDocumentProgress } from "@pagewise/db/progress";
-import { connectRedis, DocumentQueue, QueueName, bullConnection } from "@pagewise/queue";
+import { connectRedis, DocumentQueue, QueueName, type RedisClient } from "@pagewise/queue";
 import { createObjectStore, type ObjectStore } from "@pagewise/storage";
 import { createApp } from "@pagewise/web/app";
 import type { WebDeps } from "@pagewise/web/deps";
 import { readinessCheck } from "@pagewise/web/routes/health";
 import type { StorageConfig } from "@pagewise/config";
 import { startS3Server } from "../support/s3-server";
-import { corpusFile, obliterate, randomPrefix, redisUrl, testDb } from "../support/services";
+import { corpusFile, obliterate, randomPrefix, testDb, testRedis, testConnection } from "../support/services";
 
 type Driver = "local" | "s3";
 
 describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, Redis, storage)", (driver) => {
   const prefix = randomPrefix(`web-${driver}`);
   let db: Db;
-  let redis: Redis;
+  let redis: RedisClient;
   let queue: DocumentQueue;
   let inspect: Queue;
   let store: ObjectStore;
@@ -39,9 +38,9 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
       stopS3 = s3.stop;
     }
     db = testDb();
-    redis = await connectRedis("producer", redisUrl());
+    redis = await connectRedis("producer", testRedis());
     queue = new DocumentQueue(redis, prefix);
-    inspect = new Queue(QueueName.Documents, { connection: bullConnection("worker", redisUrl()), prefix });
+    inspect = new Queue(QueueName.Documents, { connection: testConnection(), prefix });
     store = createObjectStore(storage);
     app = appWith({
       checkReady: async () => {
@@ -228,7 +227,7 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
   });
 
   it("marks the row failed and answers 503 when the enqueue fails; nothing stays queued", async () => {
-    const lost = await connectRedis("producer", redisUrl());
+    const lost = await connectRedis("producer", testRedis());
     const brokenQueue = new DocumentQueue(lost, prefix);
     await brokenQueue.queue.waitUntilReady();
     lost.disconnect();

@@ -2,14 +2,13 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import type { Redis } from "ioredis";
 import { closeDb, type Db, DocumentRepository } from "@pagewise/db";
-import { connectRedis, DocumentQueue } from "@pagewise/queue";
+import { connectRedis, DocumentQueue, type RedisClient } from "@pagewise/queue";
 import { createObjectStore } from "@pagewise/storage";
 import { createApp } from "@pagewise/web/app";
 import { captureLog } from "../support/capture-log";
 import { listen, rawRequest } from "../support/raw-http";
-import { obliterate, randomPrefix, redisUrl, testDb } from "../support/services";
+import { obliterate, randomPrefix, testDb, testRedis } from "../support/services";
 
 /** Sends the head of a request and part of its body, then hangs up (a cut upload, a closed tab). */
 async function cutRequest(port: number, head: string, bodyPart: Buffer): Promise<void> {
@@ -25,7 +24,7 @@ describe("client aborts (real Postgres, Redis, local storage)", () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pw-aborts-"));
   const logged = captureLog("info");
   let db: Db;
-  let redis: Redis;
+  let redis: RedisClient;
   let queue: DocumentQueue;
   let server: Awaited<ReturnType<typeof listen>>;
   const uploadDir = path.join(tmp, "uploads");
@@ -33,7 +32,7 @@ describe("client aborts (real Postgres, Redis, local storage)", () => {
   beforeAll(async () => {
     fs.mkdirSync(uploadDir);
     db = testDb();
-    redis = await connectRedis("producer", redisUrl());
+    redis = await connectRedis("producer", testRedis());
     queue = new DocumentQueue(redis, prefix);
     const app = createApp({
       documents: new DocumentRepository(db),

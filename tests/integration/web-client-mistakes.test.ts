@@ -3,15 +3,14 @@ import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Express } from "express";
-import type { Redis } from "ioredis";
 import request from "supertest";
 import { closeDb, type Db, DocumentRepository } from "@pagewise/db";
-import { connectRedis, DocumentQueue } from "@pagewise/queue";
+import { connectRedis, DocumentQueue, type RedisClient } from "@pagewise/queue";
 import { createObjectStore, type ObjectStore } from "@pagewise/storage";
 import { createApp } from "@pagewise/web/app";
 import { captureLog } from "../support/capture-log";
 import { listen, rawRequest } from "../support/raw-http";
-import { corpusFile, obliterate, randomPrefix, redisUrl, testDb } from "../support/services";
+import { corpusFile, obliterate, randomPrefix, testDb, testRedis } from "../support/services";
 
 const pdf = () => fs.readFileSync(corpusFile("text-1p-pdflatex.pdf"));
 const uuid = "00000000-0000-4000-8000-000000000000";
@@ -38,7 +37,7 @@ describe("client mistakes get a 4xx, never a 500 (real Postgres, Redis, local st
   const prefix = randomPrefix("mistakes");
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pw-mistakes-"));
   let db: Db;
-  let redis: Redis;
+  let redis: RedisClient;
   let queue: DocumentQueue;
   let store: ObjectStore;
   let app: Express;
@@ -47,7 +46,7 @@ describe("client mistakes get a 4xx, never a 500 (real Postgres, Redis, local st
 
   beforeAll(async () => {
     db = testDb();
-    redis = await connectRedis("producer", redisUrl());
+    redis = await connectRedis("producer", testRedis());
     queue = new DocumentQueue(redis, prefix);
     store = createObjectStore({ driver: "local", directory: path.join(tmp, "data") });
     app = createApp({

@@ -2,31 +2,30 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Express } from "express";
-import type { Redis } from "ioredis";
 import request from "supertest";
 import { createLogger } from "@pagewise/logger";
 import { closeDb, countDocumentsByStatus, type Db, DocumentRepository } from "@pagewise/db";
 import { recordPageTimings, recordWorkerRss } from "@pagewise/metrics";
-import { connectRedis, DocumentQueue } from "@pagewise/queue";
+import { connectRedis, DocumentQueue, type RedisClient } from "@pagewise/queue";
 import { createObjectStore } from "@pagewise/storage";
 import { clientConfigSchema, documentListSchema, documentSchema, errorSchema } from "@pagewise/web/api-schemas";
 import { createApp } from "@pagewise/web/app";
 import type { WebDeps } from "@pagewise/web/deps";
-import { createMetricsRegistry } from "@pagewise/web/observability/metrics";
-import { corpusFile, obliterate, randomPrefix, redisUrl, testDb } from "../support/services";
+import { webMetrics } from "@pagewise/web/web-features";
+import { corpusFile, obliterate, randomPrefix, testDb, testRedis } from "../support/services";
 
 /** API key, CORS, the admin dashboard, /metrics, /api/config, /api/openapi.json and the page, on real services. */
 describe("web features (real Postgres, Redis)", () => {
   const prefix = randomPrefix("features");
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pw-features-"));
   let db: Db;
-  let redis: Redis;
+  let redis: RedisClient;
   let queue: DocumentQueue;
   let base: WebDeps;
 
   beforeAll(async () => {
     db = testDb();
-    redis = await connectRedis("producer", redisUrl());
+    redis = await connectRedis("producer", testRedis());
     queue = new DocumentQueue(redis, prefix);
     base = {
       documents: new DocumentRepository(db),
@@ -36,12 +35,7 @@ describe("web features (real Postgres, Redis)", () => {
       uploadDir: tmp,
       limits: { maxUploadBytes: 1_000_000 },
       checkReady: async () => undefined,
-      metrics: createMetricsRegistry({
-        documentsByStatus: () => countDocumentsByStatus(db),
-        jobCounts: () => queue.queue.getJobCounts(),
-        redis,
-        prefix,
-      }),
+      metrics: webMetrics({ db, redis, queue }, prefix),
     };
   });
 

@@ -3,17 +3,16 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Express } from "express";
-import type { Redis } from "ioredis";
 import request from "supertest";
 import { storageKeys, type PageResult } from "@pagewise/core";
 import { closeDb, type Db, DocumentRepository } from "@pagewise/db";
 import { PgDocumentProgress } from "@pagewise/db/progress";
 import { createLogger } from "@pagewise/logger";
-import { connectRedis, DocumentQueue } from "@pagewise/queue";
+import { connectRedis, DocumentQueue, type RedisClient } from "@pagewise/queue";
 import { createObjectStore } from "@pagewise/storage";
 import { createApp } from "@pagewise/web/app";
 import { documentSchema, pageAnswerSchema } from "@pagewise/web/api-schemas";
-import { obliterate, randomPrefix, redisUrl, testDb } from "../support/services";
+import { obliterate, randomPrefix, testDb, testRedis } from "../support/services";
 
 /** Pages degraded or skipped at a limit, as every reader of the web app presents them (rows and files written here). */
 describe("pages that crossed a limit, in the API and the exports (real Postgres, local storage)", () => {
@@ -22,7 +21,7 @@ describe("pages that crossed a limit, in the API and the exports (real Postgres,
   const store = createObjectStore({ driver: "local", directory: path.join(tmp, "data") });
   const id = randomUUID();
   let db: Db;
-  let redis: Redis;
+  let redis: RedisClient;
   let app: Express;
 
   const result = (number: number, scale: number, degraded?: PageResult["degraded"]): PageResult => ({
@@ -38,7 +37,7 @@ describe("pages that crossed a limit, in the API and the exports (real Postgres,
 
   beforeAll(async () => {
     db = testDb();
-    redis = await connectRedis("producer", redisUrl());
+    redis = await connectRedis("producer", testRedis());
     app = createApp({
       documents: new DocumentRepository(db),
       queue: new DocumentQueue(redis, prefix),

@@ -5,17 +5,16 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
 import { createLogger } from "@pagewise/logger";
 import { closeDb, type Db, DocumentChangeListener, DocumentRepository } from "@pagewise/db";
 import { closePool, createPool, PgDocumentProgress } from "@pagewise/db/progress";
-import { connectRedis, DocumentQueue } from "@pagewise/queue";
+import { connectRedis, DocumentQueue, type RedisClient } from "@pagewise/queue";
 import { createObjectStore } from "@pagewise/storage";
 import { documentSchema, progressEventSchema, statusEventSchema } from "@pagewise/web/api-schemas";
 import { createApp } from "@pagewise/web/app";
 import { OpenStreams } from "@pagewise/web/live/open-streams";
 import { openSse, type SseSession } from "../support/sse";
-import { databaseUrl, obliterate, randomPrefix, redisUrl, testDb } from "../support/services";
+import { databaseUrl, obliterate, randomPrefix, testDb, testRedis } from "../support/services";
 
 /**
  * SSE and long-poll against real Postgres: the "worker" is this test, writing the rows in SQL from a pool of its own,
@@ -26,7 +25,7 @@ describe("live progress: SSE and long-poll follow the database's change feed", (
   const prefix = randomPrefix("live");
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pw-live-"));
   let db: Db;
-  let redis: Redis;
+  let redis: RedisClient;
   let queue: DocumentQueue;
   let documents: DocumentRepository;
   const workerPool = createPool(databaseUrl(), 2);
@@ -59,7 +58,7 @@ describe("live progress: SSE and long-poll follow the database's change feed", (
   beforeAll(async () => {
     db = testDb();
     documents = new DocumentRepository(db);
-    redis = await connectRedis("producer", redisUrl());
+    redis = await connectRedis("producer", testRedis());
     queue = new DocumentQueue(redis, prefix);
   });
 

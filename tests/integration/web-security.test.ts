@@ -3,17 +3,16 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { Express } from "express";
-import type { Redis } from "ioredis";
 import request from "supertest";
 import { createLogger } from "@pagewise/logger";
 import { closeDb, type Db, DocumentRepository } from "@pagewise/db";
-import { connectRedis, DocumentQueue } from "@pagewise/queue";
+import { connectRedis, DocumentQueue, type RedisClient } from "@pagewise/queue";
 import { createObjectStore, type ObjectStore } from "@pagewise/storage";
 import { createApp } from "@pagewise/web/app";
 import type { WebDeps } from "@pagewise/web/deps";
 import { createHttpServer, SERVER_TIMEOUTS } from "@pagewise/web/server";
 import { startS3Server, type TestS3Server } from "../support/s3-server";
-import { corpusFile, obliterate, randomPrefix, redisUrl, testDb } from "../support/services";
+import { corpusFile, obliterate, randomPrefix, testDb, testRedis } from "../support/services";
 
 /** Issue 16 item 8: headers, cross-site requests, OPTIONS, symlinks in DATA_DIR and slow clients. */
 describe("web security defaults (real Postgres, Redis, storage)", () => {
@@ -21,14 +20,14 @@ describe("web security defaults (real Postgres, Redis, storage)", () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pw-security-"));
   const dataDir = path.join(tmp, "data");
   let db: Db;
-  let redis: Redis;
+  let redis: RedisClient;
   let queue: DocumentQueue;
   let store: ObjectStore;
   let base: WebDeps;
 
   beforeAll(async () => {
     db = testDb();
-    redis = await connectRedis("producer", redisUrl());
+    redis = await connectRedis("producer", testRedis());
     queue = new DocumentQueue(redis, prefix);
     store = createObjectStore({ driver: "local", directory: dataDir });
     base = {

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { commonEnvSchema, parseEnv, redisConfigFrom } from "@pagewise/config";
 import { freePort, startScriptFlags, startService, type Service } from "./processes";
 import { startS3Server } from "./s3-server";
 import { corpusFile, databaseUrl, obliterate, randomPrefix, redisUrl } from "./services";
@@ -24,8 +25,12 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** The processes' Redis, read from their environment as they read it. */
+const redisVariables = commonEnvSchema.pick({ REDIS_URL: true, REDIS_CLUSTER_NODES: true, REDIS_TLS_REJECT_UNAUTHORIZED: true });
+
+/** `overrides` with REDIS_CLUSTER_NODES: the processes use that Redis Cluster, under a prefix with a hash tag. */
 export async function startStack(label: string, overrides: NodeJS.ProcessEnv = {}): Promise<Stack> {
-  const prefix = randomPrefix(label);
+  const prefix = overrides.REDIS_CLUSTER_NODES ? `{${randomPrefix(label)}}` : randomPrefix(label);
   const s3 = await startS3Server();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -78,7 +83,7 @@ export async function startStack(label: string, overrides: NodeJS.ProcessEnv = {
     },
     async stop() {
       await Promise.allSettled(services.map((s) => s.stop("SIGKILL", 10_000)));
-      await obliterate(prefix);
+      await obliterate(prefix, redisConfigFrom(parseEnv(redisVariables, env)));
       await s3.stop();
     },
   };

@@ -1,4 +1,4 @@
-import { ConfigError, parseEnv, storageConfigFrom, webEnvSchema, workerEnvSchema } from "@pagewise/config";
+import { ConfigError, hashTagOf, parseEnv, redisConfigFrom, storageConfigFrom, webEnvSchema, workerEnvSchema } from "@pagewise/config";
 
 describe("environment schemas", () => {
   it("gives every variable a local default", () => {
@@ -51,5 +51,42 @@ describe("environment schemas", () => {
 
   it("treats an empty S3_BUCKET as unset", () => {
     expect(storageConfigFrom(parseEnv(webEnvSchema, { S3_BUCKET: "" })).driver).toBe("local");
+  });
+
+  describe("Redis Cluster", () => {
+    const tagged = { QUEUE_PREFIX: "{pagewise}" };
+
+    it("uses REDIS_URL alone when REDIS_CLUSTER_NODES is unset or empty", () => {
+      expect(redisConfigFrom(parseEnv(webEnvSchema, { REDIS_URL: "rediss://:pw@redis.example:6380", REDIS_TLS_REJECT_UNAUTHORIZED: "false" }))).toEqual({
+        url: "rediss://:pw@redis.example:6380",
+        clusterNodes: undefined,
+        rejectUnauthorized: false,
+      });
+      expect(parseEnv(workerEnvSchema, { REDIS_CLUSTER_NODES: " " }).REDIS_CLUSTER_NODES).toBeUndefined();
+    });
+
+    it("reads seed nodes as host:port or redis[s]:// URLs, normalised to URLs", () => {
+      const env = parseEnv(workerEnvSchema, { ...tagged, REDIS_CLUSTER_NODES: " 10.0.0.1:7000, node-b.internal:7001 ," });
+      expect(redisConfigFrom(env).clusterNodes).toEqual(["redis://10.0.0.1:7000", "redis://node-b.internal:7001"]);
+      const tls = parseEnv(webEnvSchema, { ...tagged, REDIS_CLUSTER_NODES: "rediss://app:s%40cret@a.example:6379,rediss://app:s%40cret@b.example:6379" });
+      expect(tls.REDIS_CLUSTER_NODES).toEqual(["rediss://app:s%40cret@a.example:6379", "rediss://app:s%40cret@b.example:6379"]);
+    });
+
+    it("refuses a node without a port, another scheme, or nodes that disagree, without echoing a password", () => {
+      for (const bad of ["10.0.0.1", "http://10.0.0.1:7000", "redis://10.0.0.1:7000/2", ","]) {
+        expect(() => parseEnv(webEnvSchema, { ...tagged, REDIS_CLUSTER_NODES: bad })).toThrow(/REDIS_CLUSTER_NODES/);
+      }
+      const mixed = () => parseEnv(webEnvSchema, { ...tagged, REDIS_CLUSTER_NODES: "rediss://:hunter2@a:1,redis://b:2" });
+      expect(mixed).toThrow(/same scheme/);
+      expect(mixed).not.toThrow(/hunter2/);
+      expect(() => parseEnv(webEnvSchema, { ...tagged, REDIS_CLUSTER_NODES: "redis://:hunter2@a" })).toThrow(/^(?!.*hunter2).*node 1 is not host:port/);
+    });
+
+    it("finds a key prefix's hash tag as Redis Cluster does: the first {…} that is not empty", () => {
+      expect(hashTagOf("{pagewise}")).toBe("pagewise");
+      expect(hashTagOf("app:{jobs}:x")).toBe("jobs");
+      expect(hashTagOf("{a}{b}")).toBe("a");
+      for (const none of ["pagewise", "{}pagewise", "pagewise{", "}x{"]) expect(hashTagOf(none)).toBeUndefined();
+    });
   });
 });

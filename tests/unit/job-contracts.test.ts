@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { defaultJobOptions, isJobName, JobName, parseJobPayload, redisOptionsFor } from "@pagewise/queue";
+import type { Cluster, Redis } from "ioredis";
+import { createRedisClient, defaultJobOptions, isJobName, JobName, parseJobPayload } from "@pagewise/queue";
 import { assertEveryJobHasHandler } from "@pagewise/worker/handlers";
 
 const id = "7d5c2f9e-3b1a-4c2d-9e8f-0a1b2c3d4e5f";
@@ -62,20 +63,33 @@ describe("worker handler registry", () => {
   });
 });
 
-describe("Redis connection options", () => {
+describe("Redis connections (createRedisClient, behind connectRedis)", () => {
+  const standalone = (url: string, rejectUnauthorized = true) => ({ url, rejectUnauthorized });
+
   it("never gives up on worker commands and fails fast for producers", () => {
-    expect(redisOptionsFor("worker", "redis://127.0.0.1:6379").maxRetriesPerRequest).toBeNull();
-    const producer = redisOptionsFor("producer", "redis://127.0.0.1:6379");
-    expect(producer.enableOfflineQueue).toBe(false);
-    expect(producer.maxRetriesPerRequest).toBe(1);
+    const worker = createRedisClient("worker", standalone("redis://127.0.0.1:6379")) as Redis;
+    expect(worker.options.maxRetriesPerRequest).toBeNull();
+    const producer = createRedisClient("producer", standalone("redis://127.0.0.1:6379")) as Redis;
+    expect(producer.options.enableOfflineQueue).toBe(false);
+    expect(producer.options.maxRetriesPerRequest).toBe(1);
   });
 
   it("uses TLS for rediss:// and verifies certificates unless told not to", () => {
     const url = "rediss://:secret@ec2-1-2-3-4.compute-1.amazonaws.com:25690/2";
-    const strict = redisOptionsFor("worker", url);
+    const strict = (createRedisClient("worker", standalone(url)) as Redis).options;
     expect(strict).toMatchObject({ host: "ec2-1-2-3-4.compute-1.amazonaws.com", port: 25690, password: "secret", db: 2 });
     expect(strict.tls).toEqual({ rejectUnauthorized: true });
-    expect(redisOptionsFor("worker", url, false).tls).toEqual({ rejectUnauthorized: false });
-    expect(redisOptionsFor("worker", "redis://127.0.0.1:6379").tls).toBeUndefined();
+    expect((createRedisClient("worker", standalone(url, false)) as Redis).options.tls).toEqual({ rejectUnauthorized: false });
+    expect((createRedisClient("worker", standalone("redis://127.0.0.1:6379")) as Redis).options.tls).toBeUndefined();
+  });
+
+  it("makes an ioredis Cluster of the seed nodes, with the role's options and the credentials on every node", () => {
+    const config = { url: "redis://unused:1", clusterNodes: ["rediss://app:s%40cret@a.example:7000", "rediss://app:s%40cret@b.example:7001"], rejectUnauthorized: false };
+    const worker = createRedisClient("worker", config) as Cluster;
+    expect(worker.isCluster).toBe(true);
+    expect(worker.options.redisOptions).toMatchObject({ maxRetriesPerRequest: null, username: "app", password: "s@cret", tls: { rejectUnauthorized: false } });
+    const producer = createRedisClient("producer", config) as Cluster;
+    expect(producer.options.enableOfflineQueue).toBe(false);
+    expect(producer.options.redisOptions?.maxRetriesPerRequest).toBe(1);
   });
 });

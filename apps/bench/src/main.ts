@@ -18,7 +18,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { Queue, QueueEvents } from "bullmq";
 import { Client } from "pg";
-import { bullConnection, QueueName } from "@pagewise/queue";
+import { connectRedis, QueueName } from "@pagewise/queue";
 import { treeCpuSeconds } from "./cpu";
 import { firstPageRecorded } from "./first-page";
 import { uploadPdf, uploadRate } from "./http";
@@ -147,8 +147,10 @@ async function main(): Promise<void> {
       for (const proc of [...procs, s3.proc]) proc.child.kill("SIGKILL");
       process.exit(130);
     });
-  const queue = new Queue(QueueName.Documents, { connection: bullConnection("worker", redisUrl), prefix });
-  const events = new QueueEvents(QueueName.Documents, { connection: bullConnection("worker", redisUrl), prefix });
+  // The processes' own path to Redis (QueueEvents duplicates the connection for its blocking reads).
+  const redis = await connectRedis("worker", { url: redisUrl, rejectUnauthorized: true });
+  const queue = new Queue(QueueName.Documents, { connection: redis, prefix });
+  const events = new QueueEvents(QueueName.Documents, { connection: redis, prefix });
   try {
     const web = startNode(withProfile(startCommand("start:web")), { ...env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info" });
     procs.push(web);
@@ -276,6 +278,7 @@ async function main(): Promise<void> {
     await events.close();
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
+    redis.disconnect();
     await s3.proc.stop("SIGTERM");
     fs.rmSync(work, { recursive: true, force: true });
     await dropOwnDatabase().catch((error: Error) => process.stderr.write(`could not drop ${databaseUrl}: ${error.message}\n`));

@@ -9,7 +9,7 @@ import { startServices, type RunningServices } from "./services";
  * npm start: provides what web and worker need on a bare machine, then runs both until they exit.
  * - DATABASE_URL unset: an embedded PostgreSQL under DATA_DIR/postgres; set: used as it is.
  * - REDIS_URL unset: the Redis answering at LOCAL_REDIS_URL, else redis-server from the PATH under DATA_DIR/redis,
- *   else one line saying how to get one; set: used as it is.
+ *   else one line saying how to get one; set (or REDIS_CLUSTER_NODES): used as it is.
  * What it started is stopped after web and worker have exited, however they exit.
  */
 async function main(): Promise<void> {
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   }, 1000).unref();
   let code = 1;
   try {
-    const redis = env.REDIS_URL ? undefined : await findLocalRedis(env.LOCAL_REDIS_URL);
+    const redis = env.REDIS_URL || env.REDIS_CLUSTER_NODES ? undefined : await findLocalRedis(env.LOCAL_REDIS_URL);
     const dataDir = path.resolve(env.DATA_DIR);
     const redisServer = redis?.kind === "start" ? redis.server : undefined;
     const childEnv: Record<string, string> = {};

@@ -4,7 +4,7 @@ import { connectRedis } from "@pagewise/queue";
 import { LaunchError } from "./launch-error";
 import { freePort, startDaemon, type Daemon } from "./daemon";
 
-/** What npm start does for Redis when REDIS_URL is unset. */
+/** What npm start does for Redis when REDIS_URL and REDIS_CLUSTER_NODES are unset. */
 export type LocalRedis = { kind: "running"; url: string } | { kind: "start"; server: string };
 
 /** One line: what is missing and how to get it on the usual systems. */
@@ -35,7 +35,7 @@ export function findOnPath(name: string, pathList = process.env.PATH ?? ""): str
 /** A Redis that answers at `probedUrl` is used as it is; otherwise redis-server from the PATH; otherwise a LaunchError. */
 export async function findLocalRedis(probedUrl: string, pathList?: string): Promise<LocalRedis> {
   try {
-    const redis = await connectRedis("producer", probedUrl, { timeoutMs: 2000 });
+    const redis = await connectRedis("producer", { url: probedUrl, rejectUnauthorized: true }, { timeoutMs: 2000 });
     redis.disconnect();
     return { kind: "running", url: probedUrl };
   } catch {

@@ -2,7 +2,7 @@ import cluster from "node:cluster";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseEnv, storageConfigFrom, webEnvSchema } from "@pagewise/config";
+import { parseEnv, redisConfigFrom, storageConfigFrom, webEnvSchema } from "@pagewise/config";
 import { closeDb, createDb, DocumentRepository, prepareDatabase, UploadRepository } from "@pagewise/db";
 import { createLogger } from "@pagewise/logger";
 import { connectRedis, DocumentQueue } from "@pagewise/queue";
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
       runClusterPrimary({ workers: env.WEB_CONCURRENCY, log, shutdownTimeoutMs: (env.SHUTDOWN_TIMEOUT_SECONDS + 5) * 1000 });
       return;
     }
-    const redis = await connectRedis("producer", env.REDIS_URL, { rejectUnauthorized: env.REDIS_TLS_REJECT_UNAUTHORIZED });
+    const redis = await connectRedis("producer", redisConfigFrom(env));
     const db = createDb(env.DATABASE_URL, undefined, tls);
     const queue = new DocumentQueue(redis, env.QUEUE_PREFIX);
     const store = createObjectStore(storageConfigFrom(env), { signedUrlTtlSeconds: env.SIGNED_URL_TTL_SECONDS });

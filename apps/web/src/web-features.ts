@@ -1,8 +1,8 @@
 import type { WebEnv } from "@pagewise/config";
-import { countDocumentsByStatus, DocumentChangeListener, type Db } from "@pagewise/db";
+import { countDocumentsByStatus, DocumentChangeListener, readPagesWaiting, type Db } from "@pagewise/db";
 import type { Logger } from "@pagewise/logger";
-import type { DocumentQueue } from "@pagewise/queue";
-import type { Redis } from "ioredis";
+import type { DocumentQueue, RedisClient } from "@pagewise/queue";
+import type { Registry } from "prom-client";
 import type { WebDeps } from "./deps";
 import { OpenStreams } from "./live/open-streams";
 import { createMetricsRegistry } from "./observability/metrics";
@@ -16,6 +16,18 @@ export function adminCredentials(env: Pick<WebEnv, "ADMIN_USER" | "ADMIN_PASSWOR
   return undefined;
 }
 
+/** The registry behind /metrics, on the web's PostgreSQL and Redis (the queue's, and the workers' metrics under `prefix`). */
+export function webMetrics(parts: { db: Db; redis: RedisClient; queue: DocumentQueue }, prefix: string): Registry {
+  return createMetricsRegistry({
+    documentsByStatus: () => countDocumentsByStatus(parts.db),
+    jobCounts: () => parts.queue.queue.getJobCounts(),
+    backlogJobs: () => parts.queue.backlog(),
+    pagesWaiting: () => readPagesWaiting(parts.db.pool),
+    redis: parts.redis,
+    prefix,
+  });
+}
+
 /**
  * The change feed (one LISTEN connection to PostgreSQL, which status answers, SSE streams and long-polls follow),
  * metrics, API key, CORS and the admin dashboard, built from the environment for main.ts. `close()` ends the LISTEN
@@ -23,7 +35,7 @@ export function adminCredentials(env: Pick<WebEnv, "ADMIN_USER" | "ADMIN_PASSWOR
  */
 export async function openWebFeatures(
   env: WebEnv,
-  parts: { db: Db; redis: Redis; queue: DocumentQueue; log: Logger },
+  parts: { db: Db; redis: RedisClient; queue: DocumentQueue; log: Logger },
 ): Promise<{ features: WebFeatures; close: () => Promise<void> }> {
   const documentChanges = new DocumentChangeListener(env.DATABASE_URL, {
     tls: { rejectUnauthorized: env.DATABASE_SSL_REJECT_UNAUTHORIZED },
@@ -35,12 +47,7 @@ export async function openWebFeatures(
   const endStreams = () => streams.endAll();
   process.on("SIGTERM", endStreams);
   process.on("SIGINT", endStreams);
-  const metrics = createMetricsRegistry({
-    documentsByStatus: () => countDocumentsByStatus(parts.db),
-    jobCounts: () => parts.queue.queue.getJobCounts(),
-    redis: parts.redis,
-    prefix: env.QUEUE_PREFIX,
-  });
+  const metrics = webMetrics(parts, env.QUEUE_PREFIX);
   const features: WebFeatures = {
     documentChanges,
     streams,

@@ -1,5 +1,5 @@
 import { Worker } from "bullmq";
-import { detectorOptionsFrom, parseEnv, storageConfigFrom, workerEnvSchema, type WorkerEnv } from "@pagewise/config";
+import { detectorOptionsFrom, parseEnv, redisConfigFrom, storageConfigFrom, workerEnvSchema, type WorkerEnv } from "@pagewise/config";
 import { webhookSecretBytes } from "@pagewise/core";
 import {
   closePool,
@@ -14,7 +14,7 @@ import {
 import { checkDetectorConfig } from "@pagewise/detector/model-files";
 import { createLogger } from "@pagewise/logger";
 import { recordLimitedPage, recordPageTimings, recordWebhookDelivery } from "@pagewise/metrics";
-import { bullConnection, connectRedis, DocumentQueue, JobName, QueueName, WebhookQueue } from "@pagewise/queue";
+import { connectRedis, DocumentQueue, JobName, QueueName, WebhookQueue } from "@pagewise/queue";
 import { createObjectStore } from "@pagewise/storage";
 import { ComputePool } from "./compute/compute-pool";
 import { processDocumentHandler } from "./document-handler";
@@ -61,8 +61,12 @@ async function main(): Promise<void> {
     // first page no longer waits for both in turn.
     compute.prewarm();
     if (env.MIGRATE_ON_START) await prepareDatabase(env.DATABASE_URL, log);
-    const tls = env.REDIS_TLS_REJECT_UNAUTHORIZED;
-    const producerRedis = await connectRedis("producer", env.REDIS_URL, { rejectUnauthorized: tls });
+    // Two connections (a standalone Redis or a cluster, from one configuration): the producer's fails fast (enqueues,
+    // metrics, the sweep cursor); the workers' never gives up on a command, and each BullMQ Worker duplicates it for
+    // its blocking fetch.
+    const redisConfig = redisConfigFrom(env);
+    const producerRedis = await connectRedis("producer", redisConfig);
+    const workerRedis = await connectRedis("worker", redisConfig);
     // pg alone, not Prisma's client and its WASM compiler: their memory would come out of the dyno the worker
     // shares with its compute child.
     const pool = createPool(env.DATABASE_URL);
@@ -131,7 +135,7 @@ async function main(): Promise<void> {
     };
 
     const worker = new Worker(QueueName.Documents, dispatcher(handlers), {
-      connection: bullConnection("worker", env.REDIS_URL, tls),
+      connection: workerRedis,
       prefix: env.QUEUE_PREFIX,
       concurrency: env.WORKER_CONCURRENCY,
       lockDuration: env.WORKER_LOCK_DURATION_MS,
@@ -144,7 +148,7 @@ async function main(): Promise<void> {
     // Webhooks: their own queue and Worker, so a slow receiver never holds a document slot. Events are heard on the
     // documents' change feed (the trigger that wrote them also notifies) and enqueued at once.
     const webhookWorker = new Worker(QueueName.Webhooks, dispatcher(handlers), {
-      connection: bullConnection("worker", env.REDIS_URL, tls),
+      connection: workerRedis,
       prefix: env.QUEUE_PREFIX,
       concurrency: env.WEBHOOK_CONCURRENCY,
       lockDuration: env.WORKER_LOCK_DURATION_MS,
@@ -182,6 +186,7 @@ async function main(): Promise<void> {
         rssReporter.stop();
         await queue.close();
         await webhookQueue.close();
+        workerRedis.disconnect();
         producerRedis.disconnect();
         await closePool(pool);
       },

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { detectorIds, unknownDetector, webhookSecretBytes } from "@pagewise/core";
+import { hashTagOf } from "./redis";
 
 /** Booleans from the environment: "true/false/1/0/yes/no/on/off". */
 const bool = (fallback: boolean) => z.stringbool().default(fallback);
@@ -18,6 +19,51 @@ const corsOrigins = z
     message: 'each origin is "*" or scheme://host[:port] with no path, e.g. https://app.example.com',
   });
 
+/**
+ * Redis Cluster seed nodes: "host:port,host:port,…", or redis:// / rediss:// URLs when the nodes need a password or
+ * TLS (every node the same scheme and credentials: one cluster). Normalised to URLs; unset = standalone REDIS_URL.
+ * Errors name an entry by its position, never by its text (it may hold a password).
+ */
+const clusterNodes = optionalString.transform((value, ctx) => {
+  if (value === undefined) return undefined;
+  const entries = value.split(",").map((e) => e.trim()).filter(Boolean);
+  const urls: URL[] = [];
+  for (const [i, entry] of entries.entries()) {
+    let url: URL | undefined;
+    try {
+      url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(entry) ? entry : `redis://${entry}`);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !["redis:", "rediss:"].includes(url.protocol) || !url.hostname || !url.port || !["", "/"].includes(url.pathname)) {
+      ctx.addIssue({ code: "custom", message: `node ${i + 1} is not host:port (or redis[s]://[user:password@]host:port)` });
+      return z.NEVER;
+    }
+    urls.push(url);
+  }
+  if (urls.length === 0) {
+    ctx.addIssue({ code: "custom", message: "expected host:port,host:port,… (the cluster's seed nodes)" });
+    return z.NEVER;
+  }
+  if (new Set(urls.map((u) => `${u.protocol}//${u.username}:${u.password}`)).size > 1) {
+    ctx.addIssue({ code: "custom", message: "every node needs the same scheme (redis:// or rediss://) and credentials" });
+    return z.NEVER;
+  }
+  return urls.map((u) => `${u.protocol}//${u.username || u.password ? `${u.username}:${u.password}@` : ""}${u.host}`);
+});
+
+/**
+ * In a Redis Cluster every key of a BullMQ queue must be in one slot: its scripts touch several at once (and a
+ * flow's parent and children too). A prefix with a hash tag, {pagewise}, puts them there; without one, the first
+ * add() would fail with CROSSSLOT, so the process refuses to start instead.
+ */
+const clusterPrefixNeedsHashTag = (env: { REDIS_CLUSTER_NODES?: readonly string[]; QUEUE_PREFIX: string }) =>
+  !env.REDIS_CLUSTER_NODES || hashTagOf(env.QUEUE_PREFIX) !== undefined;
+const clusterPrefixProblem = {
+  message: "with REDIS_CLUSTER_NODES set, the prefix needs a hash tag so that each queue's keys share one cluster slot, e.g. QUEUE_PREFIX={pagewise}",
+  path: ["QUEUE_PREFIX"],
+};
+
 /** Checked against the adapters' ids (core's `detectorIds`, no adapter loaded), so a typo stops a process at start. */
 const detectorModel = z.enum(detectorIds, { error: (issue) => unknownDetector(String(issue.input)) }).default("ppocr-det");
 
@@ -29,6 +75,8 @@ export const commonEnvSchema = z.object({
   /** false: TLS to Postgres without certificate verification (Heroku Postgres' self-signed certificates). */
   DATABASE_SSL_REJECT_UNAUTHORIZED: bool(true),
   REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
+  /** Redis Cluster seed nodes; set, they replace REDIS_URL (and QUEUE_PREFIX needs a hash tag). */
+  REDIS_CLUSTER_NODES: clusterNodes,
   REDIS_TLS_REJECT_UNAUTHORIZED: bool(true),
   QUEUE_PREFIX: z.string().min(1).default("pagewise"),
   MIGRATE_ON_START: bool(true),
@@ -82,10 +130,12 @@ export const webEnvSchema = commonEnvSchema.extend({
   RETENTION_HOURS: optionalString.pipe(z.coerce.number<string | undefined>().positive().optional()),
   /** Webhook target of every document uploaded without a callbackUrl of its own. */
   WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
-}).refine((env) => !env.WEBHOOK_URL || env.WEBHOOK_SECRET, {
-  message: "WEBHOOK_URL needs WEBHOOK_SECRET (events are signed)",
-  path: ["WEBHOOK_SECRET"],
-});
+})
+  .refine((env) => !env.WEBHOOK_URL || env.WEBHOOK_SECRET, {
+    message: "WEBHOOK_URL needs WEBHOOK_SECRET (events are signed)",
+    path: ["WEBHOOK_SECRET"],
+  })
+  .refine(clusterPrefixNeedsHashTag, clusterPrefixProblem);
 
 /**
  * The detector's settings: the worker reads them from its environment, `pagewise detect` from its flags (named in
@@ -135,7 +185,7 @@ export const workerEnvSchema = commonEnvSchema.extend({
   WORKER_CONCURRENCY: int(1, 1),
   /** Webhook deliveries sent at once per worker process. */
   WEBHOOK_CONCURRENCY: int(8, 1),
-});
+}).refine(clusterPrefixNeedsHashTag, clusterPrefixProblem);
 
 /**
  * `npm start` (apps/launcher), before it runs web and worker: what it must provide. Only it reads these meanings of
@@ -147,6 +197,8 @@ export const launcherEnvSchema = z.object({
   DATABASE_URL: optionalString.pipe(z.url().optional()),
   /** Unset: the Redis answering at LOCAL_REDIS_URL, else a redis-server from the PATH with its data under DATA_DIR/redis. */
   REDIS_URL: optionalString.pipe(z.url().optional()),
+  /** Set: web and worker use that Redis Cluster, and npm start neither looks for nor starts a Redis. */
+  REDIS_CLUSTER_NODES: optionalString,
   /** Where a Redis is looked for when REDIS_URL is unset: where web and worker look by default. */
   LOCAL_REDIS_URL: commonEnvSchema.shape.REDIS_URL,
   DATA_DIR: commonEnvSchema.shape.DATA_DIR,

@@ -12,7 +12,8 @@ export type { Document, Page, DocumentWithPages, NewDocument } from "./documents
 export { migrate, defaultMigrationsDir } from "./migrate";
 export { ensureDatabase } from "./ensure-database";
 export { prepareDatabase } from "./prepare";
-export { countDocumentsByStatus } from "./stats";
+export { countDocumentsByStatus, readPagesWaiting } from "./stats";
+export type { PagesWaiting } from "./stats";
 export { UploadRepository } from "./uploads";
 export { StorageOwners } from "./storage-owners";
 export { DocumentChangeListener } from "./document-changes";

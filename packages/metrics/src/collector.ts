@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import type { Metric, Registry } from "prom-client";
 import { metricsKeys } from "./keys";
 import { pagesProcessed, stageHistogramSamples, type Sample } from "./from-hash";
@@ -38,7 +38,7 @@ function scrapeTimeMetric(name: string, help: string, type: "counter" | "gauge" 
  * a limit, worker RSS) on a web
  * registry; each scrape reads the Redis keys written by `recordPageTimings` and `recordWorkerRss`.
  */
-export function registerWorkerMetrics(registry: Registry, redis: Redis, prefix: string, workerTtlSeconds = DEFAULT_WORKER_TTL_SECONDS): void {
+export function registerWorkerMetrics(registry: Registry, redis: Redis | Cluster, prefix: string, workerTtlSeconds = DEFAULT_WORKER_TTL_SECONDS): void {
   const keys = metricsKeys(prefix);
   const timings = () => redis.hgetall(keys.pageTimings);
   registry.registerMetric(

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { metricsKeys } from "./keys";
 
 /** What became of a page that crossed a limit: processed at a reduced budget, or skipped. */
@@ -12,6 +12,6 @@ export const limitReasons: readonly LimitReason[] = ["memory", "timeout"];
 export const limitedField = (outcome: LimitedOutcome, reason: LimitReason) => `${outcome}:${reason}`;
 
 /** Called by the worker for each page degraded or skipped at a limit: one counter per outcome and reason. */
-export async function recordLimitedPage(redis: Redis, prefix: string, outcome: LimitedOutcome, reason: LimitReason): Promise<void> {
+export async function recordLimitedPage(redis: Redis | Cluster, prefix: string, outcome: LimitedOutcome, reason: LimitReason): Promise<void> {
   await redis.hincrby(metricsKeys(prefix).pageLimits, limitedField(outcome, reason), 1);
 }

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { metricsKeys, timingFields } from "./keys";
 import { pageStages, stageBucketsSeconds, stageMs, type PageStage, type PageTimings } from "./stages";
 
@@ -14,7 +14,7 @@ export function histogramIncrements(stage: PageStage, seconds: number): { counte
  * Redis hash (one MULTI, so a scrape never sees half a page) and counts the page. Negative or non-finite
  * timings are recorded as 0. The web's /metrics reads the hash at scrape time.
  */
-export async function recordPageTimings(redis: Redis, prefix: string, timings: PageTimings): Promise<void> {
+export async function recordPageTimings(redis: Redis | Cluster, prefix: string, timings: PageTimings): Promise<void> {
   const key = metricsKeys(prefix).pageTimings;
   const multi = redis.multi();
   for (const stage of pageStages) {

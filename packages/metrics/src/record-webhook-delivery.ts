@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { metricsKeys } from "./keys";
 
 /** What became of one webhook attempt: received (2xx), to be tried again (network error, 5xx, 429), or given up. */
@@ -6,6 +6,6 @@ export type WebhookOutcome = "delivered" | "retried" | "failed";
 export const webhookOutcomes: readonly WebhookOutcome[] = ["delivered", "retried", "failed"];
 
 /** Called by the worker after each delivery attempt. */
-export async function recordWebhookDelivery(redis: Redis, prefix: string, outcome: WebhookOutcome): Promise<void> {
+export async function recordWebhookDelivery(redis: Redis | Cluster, prefix: string, outcome: WebhookOutcome): Promise<void> {
   await redis.hincrby(metricsKeys(prefix).webhookDeliveries, outcome, 1);
 }

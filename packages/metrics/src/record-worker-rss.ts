@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { metricsKeys } from "./keys";
 
 /** How long a worker's RSS stays visible after its last report (a stopped worker disappears from /metrics). */
@@ -9,7 +9,7 @@ export const DEFAULT_WORKER_TTL_SECONDS = 120;
  * hash that expires after `ttlSeconds`, and indexes the worker id (sorted by report time) for the web's scrape.
  */
 export async function recordWorkerRss(
-  redis: Redis,
+  redis: Redis | Cluster,
   prefix: string,
   workerId: string,
   rssBytes: number,

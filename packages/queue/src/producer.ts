@@ -1,5 +1,5 @@
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./connection";
 import { JobName, QueueName } from "./names";
 import { defaultJobOptions, HOUSEKEEPING_SCHEDULER_ID } from "./options";
 import { parseJobPayload, type JobPayload } from "./payloads";
@@ -11,7 +11,7 @@ import { parseJobPayload, type JobPayload } from "./payloads";
 export class DocumentQueue {
   readonly queue: Queue;
 
-  constructor(connection: Redis, prefix: string) {
+  constructor(connection: RedisClient, prefix: string) {
     this.queue = new Queue(QueueName.Documents, { connection, prefix });
   }
 
@@ -43,6 +43,22 @@ export class DocumentQueue {
     return state === "unknown" ? "missing" : state;
   }
 
+  /**
+   * Jobs waiting for a worker, the backlog an autoscaler reads: waiting + prioritized + delayed (retry back-offs).
+   * BullMQ keeps each in a list or set of its own, so its `wait` list alone undercounts. The housekeeping run the
+   * scheduler holds as a delayed job is left out until it is due, or the backlog would never be zero. Two scripts
+   * sent together (one round trip): BullMQ's counts and the scheduler's next run.
+   */
+  async backlog(now = Date.now()): Promise<number> {
+    const [counts, housekeeping] = await Promise.all([
+      this.queue.getJobCounts("waiting", "prioritized", "delayed"),
+      this.queue.getJobScheduler(HOUSEKEEPING_SCHEDULER_ID),
+    ]);
+    const scheduledHousekeeping = typeof housekeeping?.next === "number" && housekeeping.next > now ? 1 : 0;
+    const total = (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0);
+    return Math.max(0, total - scheduledHousekeeping);
+  }
+
   /** Upserts the repeating housekeeping job (BullMQ job scheduler): idempotent across workers and restarts. */
   async scheduleHousekeeping(everyMs: number): Promise<void> {
     const name = JobName.Housekeeping;
@@ -65,7 +81,7 @@ export class DocumentQueue {
 export class WebhookQueue {
   readonly queue: Queue;
 
-  constructor(connection: Redis, prefix: string) {
+  constructor(connection: RedisClient, prefix: string) {
     this.queue = new Queue(QueueName.Webhooks, { connection, prefix });
   }
 
