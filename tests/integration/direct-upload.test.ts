@@ -33,7 +33,6 @@ describe("direct-to-S3 uploads (real Postgres, Redis, S3 server)", () => {
       queue,
       store: createObjectStore(storage === "s3" ? s3.config : { driver: "local", directory: path.join(tmp, "data") }),
       log: createLogger("direct-test", "silent"),
-      uploadDir: tmp,
       limits: { maxUploadBytes },
       uploadPolicy: policy,
       checkReady: async () => undefined,

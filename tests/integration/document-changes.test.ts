@@ -54,7 +54,6 @@ describe("document change notifications (PostgreSQL LISTEN/NOTIFY) and the statu
       queue,
       store: createObjectStore({ driver: "local", directory: path.join(tmp, "data") }),
       log: createLogger("web-test", "silent"),
-      uploadDir: fs.mkdtempSync(path.join(tmp, "uploads-")),
       limits: { maxUploadBytes: 200_000 },
       checkReady: async () => undefined,
     });

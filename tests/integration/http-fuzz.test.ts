@@ -18,6 +18,7 @@ import { parametersOf } from "@pagewise/web/openapi/json-schema";
 import { createHttpServer } from "@pagewise/web/server";
 import { captureLog } from "../support/capture-log";
 import { corpusFile, obliterate, randomPrefix, testDb, testRedis } from "../support/services";
+import { filesBelow } from "../support/stored-files";
 
 /** The documents repository, recording the ids of the rows this run creates (the test database is shared). */
 class RecordingDocuments extends DocumentRepository {
@@ -240,7 +241,7 @@ function requestFor(op: Operation, known: { documentId: string; fileKey: string 
 describe("HTTP API fuzz (real Postgres, Redis, local storage)", () => {
   const prefix = randomPrefix("fuzz");
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pw-fuzz-"));
-  const uploadDir = path.join(tmp, "uploads");
+  const dataDir = path.join(tmp, "data");
   const logged = captureLog("error");
   let db: Db;
   let redis: RedisClient;
@@ -252,11 +253,10 @@ describe("HTTP API fuzz (real Postgres, Redis, local storage)", () => {
   let documents: RecordingDocuments;
 
   beforeAll(async () => {
-    fs.mkdirSync(uploadDir);
     db = testDb();
     redis = await connectRedis("producer", testRedis());
     queue = new DocumentQueue(redis, prefix);
-    store = createObjectStore({ driver: "local", directory: path.join(tmp, "data") });
+    store = createObjectStore({ driver: "local", directory: dataDir });
     documents = new RecordingDocuments(db);
     const app = createApp({
       documents,
@@ -264,7 +264,6 @@ describe("HTTP API fuzz (real Postgres, Redis, local storage)", () => {
       queue,
       store,
       log: logged.log,
-      uploadDir,
       limits: { maxUploadBytes: 50_000 },
       checkReady: async () => undefined,
       live: { heartbeatMs: 60_000, pollMs: 60_000 },
@@ -328,7 +327,7 @@ describe("HTTP API fuzz (real Postgres, Redis, local storage)", () => {
     expect(codes.size).toBeGreaterThanOrEqual(12);
 
     // Nothing orphaned: every stored document folder has its row, every row this run created has its source,
-    // and no temp file of an upload is left.
+    // and no temp file of an upload is left (every file on disk is a stored object).
     const ids = await fuzzIds();
     const rows = new Set((await db.document.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id));
     expect(ids.filter((id) => !rows.has(id))).toEqual([]);
@@ -338,6 +337,6 @@ describe("HTTP API fuzz (real Postgres, Redis, local storage)", () => {
       if (!(await store.head(row.sourceKey))) missing.push(row.id);
     }
     expect(missing).toEqual([]);
-    expect(fs.readdirSync(uploadDir)).toEqual([]);
+    expect(filesBelow(dataDir)).toEqual(await store.list("documents/"));
   }, 120_000);
 });

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { createObjectStore, ObjectNotFound, UnsafeKey, type ObjectStore } from "@pagewise/storage";
 import { startS3Server, type TestS3Server } from "../support/s3-server";
+import { filesBelow } from "../support/stored-files";
 
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
 
@@ -14,9 +15,18 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function filesBelow(dir: string): Promise<string[]> {
-  return (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
+/** `data` in chunks of 64 KB (as a client's upload arrives), then `failure` if one is given. */
+function chunked(data: Buffer, failure?: Error): Readable {
+  return Readable.from(
+    (async function* () {
+      for (let at = 0; at < data.length; at += 64 * 1024) yield data.subarray(at, at + 64 * 1024);
+      if (failure) throw failure;
+    })(),
+  );
 }
+
+/** Temp files of the local store: files on disk that list() does not show. */
+const tempFilesIn = (directory: string) => filesBelow(directory).filter((key) => path.basename(key).startsWith("."));
 
 interface Harness {
   store: ObjectStore;
@@ -36,15 +46,11 @@ async function s3Harness(): Promise<Harness> {
   return { store: createObjectStore(server.config), stop: () => server.stop() };
 }
 
+const bigContent = randomBytes(12 * 1024 * 1024 + 123); // > two 5 MB parts: a multipart upload on S3
 let workDir: string;
-let bigFile: string;
-let bigContent: Buffer;
 
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(os.tmpdir(), "pagewise-storage-test-"));
-  bigFile = path.join(workDir, "big.pdf");
-  bigContent = randomBytes(12 * 1024 * 1024 + 123); // > two 5 MB parts: a multipart upload on S3
-  await writeFile(bigFile, bigContent);
 });
 
 afterAll(async () => {
@@ -106,11 +112,26 @@ describe.each([
     expect(await store.head("documents/copy/pages/2.png")).toBeNull();
   });
 
-  it("putFile streams a 12 MB file from disk byte-exact", async () => {
-    await store.putFile("documents/big/source.pdf", bigFile, "application/pdf");
-
+  it("putStream stores a 12 MB stream byte-exact, and a short one", async () => {
+    await store.putStream("documents/big/source.pdf", chunked(bigContent), "application/pdf");
     expect(await store.head("documents/big/source.pdf")).toEqual({ size: bigContent.length, contentType: "application/pdf" });
     expect(sha256(await store.get("documents/big/source.pdf"))).toBe(sha256(bigContent));
+
+    const small = randomBytes(100 * 1024);
+    await store.putStream("documents/small/source.pdf", chunked(small), "image/png");
+    expect(await store.head("documents/small/source.pdf")).toEqual({ size: small.length, contentType: driver === "s3" ? "image/png" : "application/pdf" });
+    expect(sha256(await store.get("documents/small/source.pdf"))).toBe(sha256(small));
+  });
+
+  it.each([
+    ["within the first part", 100 * 1024],
+    ["after two parts were sent", 12 * 1024 * 1024],
+  ])("a putStream whose stream fails %s rejects with its error and stores nothing", async (_when, bytes) => {
+    const cut = new Error("client hung up");
+    await expect(store.putStream("documents/cut/source.pdf", chunked(bigContent.subarray(0, bytes), cut), "application/pdf")).rejects.toThrow();
+    expect(await store.head("documents/cut/source.pdf")).toBeNull();
+    expect(await store.list("documents/cut/")).toEqual([]);
+    if (harness.directory) expect(tempFilesIn(harness.directory)).toEqual([]);
   });
 
   it("getStream returns the bytes with size and content type", async () => {
@@ -127,13 +148,6 @@ describe.each([
     await expect(store.get("documents/missing/pages/1.png")).rejects.toBeInstanceOf(ObjectNotFound);
     await expect(store.get("documents/missing/pages/1.png")).rejects.toMatchObject({ key: "documents/missing/pages/1.png" });
     await expect(store.getStream("documents/missing/pages/1.png")).rejects.toBeInstanceOf(ObjectNotFound);
-  });
-
-  it("a failed putFile (missing source file) rejects and stores nothing", async () => {
-    await expect(store.putFile("documents/failed/source.pdf", path.join(workDir, "nope.pdf"), "application/pdf")).rejects.toThrow();
-
-    expect(await store.head("documents/failed/source.pdf")).toBeNull();
-    if (harness.directory) expect((await filesBelow(harness.directory)).filter((name) => name.startsWith("."))).toEqual([]);
   });
 
   it("readStart returns the first bytes (fewer for short objects, none for empty ones)", async () => {
@@ -240,7 +254,7 @@ describe.each([
   });
 
   it("leaves no temp files behind", async () => {
-    if (harness.directory) expect((await filesBelow(harness.directory)).filter((name) => name.startsWith("."))).toEqual([]);
+    if (harness.directory) expect(tempFilesIn(harness.directory)).toEqual([]);
   });
 });
 

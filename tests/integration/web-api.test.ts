@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -30,8 +31,9 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pw-web-"));
   const created: string[] = [];
 
+  let storage: StorageConfig = { driver: "local", directory: path.join(tmp, "data") };
+
   beforeAll(async () => {
-    let storage: StorageConfig = { driver: "local", directory: path.join(tmp, "data") };
     if (driver === "s3") {
       const s3 = await startS3Server();
       storage = s3.config;
@@ -74,7 +76,6 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
       queue,
       store,
       log: createLogger("web-test", "silent"),
-      uploadDir: fs.mkdtempSync(path.join(tmp, "uploads-")),
       limits: { maxUploadBytes: 200_000 },
       checkReady: async () => undefined,
       ...parts,
@@ -92,6 +93,10 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
     expect(res.body).toMatchObject({ title: "Minimal", status: "queued", pagesDone: 0, pageCount: null, error: null, pages: [] });
     const stored = await store.head(`documents/${id}/source.pdf`);
     expect(stored?.size).toBe(fs.statSync(corpusFile("text-1p-pdflatex.pdf")).size);
+    const bytes = fs.readFileSync(corpusFile("text-1p-pdflatex.pdf"));
+    expect((await store.get(`documents/${id}/source.pdf`)).equals(bytes)).toBe(true);
+    const row = await db.document.findUnique({ where: { id } });
+    expect(row).toMatchObject({ sourceBytes: bytes.length, sourceSha256: createHash("sha256").update(bytes).digest("hex") });
     const job = await inspect.getJob(id);
     expect(job?.data).toEqual({ documentId: id });
 
@@ -108,11 +113,13 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
     ["empty-0-bytes.pdf", 400, "empty_file"],
     ["not-pdf-html.pdf", 415, "not_pdf"],
     ["text-117p-geotopo.pdf", 413, "file_too_large"],
-  ])("rejects %s at upload with %i %s", async (file, status, code) => {
+  ])("rejects %s at upload with %i %s, and stores nothing", async (file, status, code) => {
     const before = await inspect.count();
+    const stored = await store.list("documents/");
     const res = expectStatus(await upload(file), status);
     expect(res.body).toEqual({ error: { code, message: expect.any(String) } });
     expect(await inspect.count()).toBe(before);
+    expect(await store.list("documents/")).toEqual(stored);
   });
 
   it("takes a JPEG named .pdf as an image (by its first bytes, not its name) and stores it as image/jpeg", async () => {
@@ -202,6 +209,14 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
     }
   });
 
+  it("answers 500 without detail when storage fails while the file streams to it (ours, not the client's mistake)", async () => {
+    const blocker = path.join(tmp, "not-a-directory");
+    fs.writeFileSync(blocker, "a file where the storage directory would be");
+    const failing = createObjectStore(storage.driver === "s3" ? { ...storage, bucket: "no-such-bucket" } : { driver: "local", directory: path.join(blocker, "data") });
+    const res = await request(appWith({ store: failing })).post("/api/documents").attach("file", corpusFile("text-1p-pdflatex.pdf")).expect(500);
+    expect(res.body).toEqual({ error: { code: "internal", message: "Internal server error." } });
+  });
+
   it("reports health and readiness", async () => {
     await request(app).get("/healthz").expect(200, { status: "ok" });
     await request(app).get("/readyz").expect(200, { status: "ready" });
@@ -237,7 +252,6 @@ describe.each<Driver>(["local", "s3"])("web API with %s storage (real Postgres, 
       queue: brokenQueue,
       store,
       log: createLogger("web-test", "silent"),
-      uploadDir: fs.mkdtempSync(path.join(tmp, "uploads-")),
       limits: { maxUploadBytes: 200_000 },
       checkReady: async () => {
         await lost.ping();

@@ -4,11 +4,13 @@ import os from "node:os";
 import path from "node:path";
 import { closeDb, type Db, DocumentRepository } from "@pagewise/db";
 import { connectRedis, DocumentQueue, type RedisClient } from "@pagewise/queue";
-import { createObjectStore } from "@pagewise/storage";
+import { createObjectStore, type ObjectStore } from "@pagewise/storage";
 import { createApp } from "@pagewise/web/app";
 import { captureLog } from "../support/capture-log";
 import { listen, rawRequest } from "../support/raw-http";
+import { startS3Server, type TestS3Server } from "../support/s3-server";
 import { obliterate, randomPrefix, testDb, testRedis } from "../support/services";
+import { filesBelow } from "../support/stored-files";
 
 /** Sends the head of a request and part of its body, then hangs up (a cut upload, a closed tab). */
 async function cutRequest(port: number, head: string, bodyPart: Buffer): Promise<void> {
@@ -18,28 +20,35 @@ async function cutRequest(port: number, head: string, bodyPart: Buffer): Promise
   socket.destroy();
 }
 
-/** Issue 16 item 7: a client that hangs up mid-request is logged once, at info, with its request id. */
-describe("client aborts (real Postgres, Redis, local storage)", () => {
+const multipartHead = '--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n';
+
+/**
+ * Issue 16 item 7: a client that hangs up mid-request is logged once, at info, with its request id. Issue 20: the
+ * file was being streamed to storage; nothing of it is stored (on S3 also after a first 5 MB part was sent).
+ */
+describe.each(["local", "s3"] as const)("client aborts (real Postgres, Redis, %s storage)", (driver) => {
   const prefix = randomPrefix("aborts");
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pw-aborts-"));
   const logged = captureLog("info");
   let db: Db;
   let redis: RedisClient;
   let queue: DocumentQueue;
+  let store: ObjectStore;
+  let s3: TestS3Server | undefined;
   let server: Awaited<ReturnType<typeof listen>>;
-  const uploadDir = path.join(tmp, "uploads");
+  const dataDir = path.join(tmp, "data");
 
   beforeAll(async () => {
-    fs.mkdirSync(uploadDir);
     db = testDb();
     redis = await connectRedis("producer", testRedis());
     queue = new DocumentQueue(redis, prefix);
+    if (driver === "s3") s3 = await startS3Server();
+    store = createObjectStore(s3 ? s3.config : { driver: "local", directory: dataDir });
     const app = createApp({
       documents: new DocumentRepository(db),
       queue,
-      store: createObjectStore({ driver: "local", directory: path.join(tmp, "data") }),
+      store,
       log: logged.log,
-      uploadDir,
       limits: { maxUploadBytes: 10_000_000 },
       checkReady: async () => undefined,
     });
@@ -52,16 +61,18 @@ describe("client aborts (real Postgres, Redis, local storage)", () => {
     redis.disconnect();
     await closeDb(db);
     await obliterate(prefix);
+    await s3?.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   it.each([
-    ["a multipart upload", "multipart/form-data; boundary=XyZ", '--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n'],
-    ["a JSON body", "application/json", '{"uploadId": "'],
-  ])("%s cut by the client: one info line with the request id, nothing at warn or above, no temp file left", async (_what, type, start) => {
+    ["a multipart upload", "multipart/form-data; boundary=XyZ", multipartHead, 64 * 1024],
+    ["a multipart upload past its first 5 MB", "multipart/form-data; boundary=XyZ", multipartHead, 6 * 1024 * 1024],
+    ["a JSON body", "application/json", '{"uploadId": "', 64 * 1024],
+  ])("%s cut by the client: one info line with the request id, nothing at warn or above, nothing stored, no temp file left", async (_what, type, start, bytes) => {
     const requestId = `abort-${Math.random().toString(16).slice(2, 10)}`;
-    const head = `POST /api/documents HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-Id: ${requestId}\r\nContent-Type: ${type}\r\nContent-Length: 5000000\r\n\r\n`;
-    await cutRequest(server.port, head, Buffer.concat([Buffer.from(start), Buffer.alloc(64 * 1024, 0x41)]));
+    const head = `POST /api/documents HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-Id: ${requestId}\r\nContent-Type: ${type}\r\nContent-Length: 9000000\r\n\r\n`;
+    await cutRequest(server.port, head, Buffer.concat([Buffer.from(start), Buffer.alloc(bytes, 0x41)]));
     const line = await logged.waitFor((l) => l.requestId === requestId);
     // A request on a fresh connection, answered and logged after the cut one was handled.
     const followUpId = `next-${Math.random().toString(16).slice(2, 10)}`;
@@ -71,6 +82,7 @@ describe("client aborts (real Postgres, Redis, local storage)", () => {
     expect(about).toEqual([line]);
     expect(line).toMatchObject({ level: "info", msg: "request aborted" });
     expect(logged.lines().filter((l) => l.level !== "info" && l.level !== "debug")).toEqual([]);
-    expect(fs.readdirSync(uploadDir)).toEqual([]);
+    expect(await store.list("documents/")).toEqual([]);
+    expect(filesBelow(dataDir)).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import { createApp } from "@pagewise/web/app";
 import { captureLog } from "../support/capture-log";
 import { listen, rawRequest } from "../support/raw-http";
 import { corpusFile, obliterate, randomPrefix, testDb, testRedis } from "../support/services";
+import { filesBelow } from "../support/stored-files";
 
 const pdf = () => fs.readFileSync(corpusFile("text-1p-pdflatex.pdf"));
 const uuid = "00000000-0000-4000-8000-000000000000";
@@ -54,7 +55,6 @@ describe("client mistakes get a 4xx, never a 500 (real Postgres, Redis, local st
       queue,
       store,
       log: logged.log, // what the app logs at error level: a client's mistake must not be one
-      uploadDir: fs.mkdtempSync(path.join(tmp, "uploads-")),
       limits: { maxUploadBytes: 1_000_000 },
       checkReady: async () => undefined,
     });
@@ -155,7 +155,7 @@ describe("client mistakes get a 4xx, never a 500 (real Postgres, Redis, local st
     const res = await request(app).post("/api/documents").set("Content-Type", "multipart/form-data; boundary=XyZ").send(body);
     expectError(res, 400, "bad_upload");
     expect(await storedSources()).toEqual(before);
-    expect(fs.readdirSync(path.join(tmp)).filter((d) => d.startsWith("uploads-")).flatMap((d) => fs.readdirSync(path.join(tmp, d)))).toEqual([]);
+    expect(filesBelow(path.join(tmp, "data"))).toEqual(await store.list("documents/"));
   });
 
   it("a multipart part header over 16 KB is a 400", async () => {

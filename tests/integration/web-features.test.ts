@@ -32,7 +32,6 @@ describe("web features (real Postgres, Redis)", () => {
       queue,
       store: createObjectStore({ driver: "local", directory: path.join(tmp, "data") }),
       log: createLogger("web-test", "silent"),
-      uploadDir: tmp,
       limits: { maxUploadBytes: 1_000_000 },
       checkReady: async () => undefined,
       metrics: webMetrics({ db, redis, queue }, prefix),

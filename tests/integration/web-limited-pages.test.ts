@@ -43,7 +43,6 @@ describe("pages that crossed a limit, in the API and the exports (real Postgres,
       queue: new DocumentQueue(redis, prefix),
       store,
       log: createLogger("web-test", "silent"),
-      uploadDir: fs.mkdtempSync(path.join(tmp, "uploads-")),
       limits: { maxUploadBytes: 200_000 },
       checkReady: async () => undefined,
     });

@@ -43,7 +43,6 @@ describe("live progress: SSE and long-poll follow the database's change feed", (
       queue,
       store: createObjectStore({ driver: "local", directory: path.join(tmp, "data") }),
       log: createLogger("web-test", "silent"),
-      uploadDir: tmp,
       limits: { maxUploadBytes: 1_000_000 },
       checkReady: async () => undefined,
       streams,

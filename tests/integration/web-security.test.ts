@@ -35,7 +35,6 @@ describe("web security defaults (real Postgres, Redis, storage)", () => {
       queue,
       store,
       log: createLogger("web-test", "silent"),
-      uploadDir: tmp,
       limits: { maxUploadBytes: 1_000_000 },
       checkReady: async () => undefined,
     };

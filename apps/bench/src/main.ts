@@ -2,12 +2,14 @@
 /**
  * npm run bench -- --pdf FILE [--dpi 150] [--runs N] [--workers 1] [--documents 1] [--storage s3|local] [--pin-workers]
  *                   [--first-pages 3] [--cpu-prof DIR] [--sse-latency] [--json]
+ * npm run bench -- --uploads-only [--uploads 200] [--storage s3|local] [--cpu-prof DIR] [--json]
  *
  * Starts the real processes (web, N workers) against the real services (PostgreSQL, Redis, an S3 server on
  * loopback), uploads the PDF over HTTP, waits for the results, and prints one JSON line of measurements. Then the
  * first page: seconds from the upload's 202 to the first page's recorded result, with a warm worker (model loaded;
  * `--first-pages` times, median) and with a cold one (started right after the 202: process start, model load,
- * first page).
+ * first page). `--uploads-only`: the web process alone, and only the upload throughput (with the CPU it cost the web
+ * process and the S3 server per upload).
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -47,17 +49,19 @@ const { values } = parseArgs({
     /** Also time each page from its commit to an SSE client (sse-latency.ts): sseP50Ms, sseP95Ms, sseMaxMs. */
     "sse-latency": { type: "boolean", default: false },
     "first-pages": { type: "string", default: "3" },
+    "uploads-only": { type: "boolean", default: false },
   },
 });
-if (!values.pdf) {
+if (!values.pdf && !values["uploads-only"]) {
   process.stderr.write(
     "usage: npm run bench -- --pdf FILE [--dpi 150] [--runs N] [--workers 1] [--documents 1] [--storage s3|local] [--pin-workers]\n" +
       "                        [--first-pages 3] [--cpu-prof DIR] [--json]\n" +
+      "       npm run bench -- --uploads-only [--uploads 200] [--storage s3|local] [--cpu-prof DIR] [--json]\n" +
       "BENCH_ROOT=DIR runs another checkout's build (web, worker, S3 server) with this bench's measurements.\n",
   );
   process.exit(2);
 }
-const pdf = path.resolve(values.pdf);
+const pdf = path.resolve(values.pdf ?? values["upload-pdf"]);
 const runs = Number(values.runs);
 const workerCount = Number(values.workers);
 const documentsPerRun = Number(values.documents);
@@ -108,6 +112,24 @@ async function stageMedians(ids: string[]) {
   }
 }
 
+/**
+ * `--uploads` one-page uploads, 8 at a time (uploadRate), with the workers stopped: uploads per second, and the CPU
+ * milliseconds per upload of the web process and of the S3 server (which shares the cores: s3rver hashes and writes
+ * every object), from /proc, which a shared machine's load moves far less than the rate.
+ */
+async function measureUploads(base: string, webPid: number, s3Pid: number) {
+  const count = Number(values.uploads);
+  const web0 = treeCpuSeconds([webPid]);
+  const s30 = treeCpuSeconds([s3Pid]);
+  const rate = await uploadRate(base, fs.existsSync(values["upload-pdf"]) ? values["upload-pdf"] : pdf, count, 8);
+  const perUpload = (seconds: number) => round((seconds * 1000) / count, 2);
+  return {
+    uploadsPerSecond: round(rate, 1),
+    webCpuMsPerUpload: perUpload(treeCpuSeconds([webPid]) - web0),
+    s3CpuMsPerUpload: values.storage === "s3" ? perUpload(treeCpuSeconds([s3Pid]) - s30) : null,
+  };
+}
+
 /** Resolves once no job of the bench's queue is active or waiting (a cancelled document's job has ended). */
 async function queueIdle(queue: Queue, timeoutMs: number): Promise<void> {
   const deadline = performance.now() + timeoutMs;
@@ -132,6 +154,9 @@ async function firstPageSeconds(base: string, queue: Queue, afterUpload: () => v
   return (t1 - t0) / 1000;
 }
 
+/** The machine's 1, 5 and 15 minute load averages as the bench ends: how shared the cores were. */
+const loadAverage = () => os.loadavg().map((load) => round(load, 1));
+
 async function main(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "pagewise-bench-"));
   const s3 = await startS3(work, "pagewise-bench");
@@ -155,6 +180,21 @@ async function main(): Promise<void> {
     const web = startNode(withProfile(startCommand("start:web")), { ...env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info" });
     procs.push(web);
     await web.waitFor(/web listening/, 60_000);
+    if (values["uploads-only"]) {
+      const webRss = new PeakRss([web.child.pid as number]).start();
+      const line = {
+        storage: values.storage,
+        uploadPdf: path.basename(values["upload-pdf"]),
+        uploads: Number(values.uploads),
+        ...(await measureUploads(base, web.child.pid as number, s3.proc.child.pid as number)),
+        webPeakRssMb: round(webRss.stop().rss / 2 ** 20, 0),
+        loadAverage: loadAverage(),
+        cpus: os.cpus().length,
+        node: process.version,
+      };
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+      return;
+    }
     // --pin-workers: worker i (and its compute child) on CPU i only, as N worker dynos each have their own cores.
     const cpuOf = (i: number) => (values["pin-workers"] ? String(i % os.cpus().length) : undefined);
     const startWorker = (i: number) =>
@@ -214,7 +254,7 @@ async function main(): Promise<void> {
     });
     const coldWorkerReadySeconds = ((await coldReady) - coldStarted) / 1000;
     await coldWorker?.stop("SIGTERM");
-    const uploadsPerSecond = await uploadRate(base, fs.existsSync(values["upload-pdf"]) ? values["upload-pdf"] : pdf, Number(values.uploads), 8);
+    const uploads = await measureUploads(base, web.child.pid as number, s3.proc.child.pid as number);
     const webPeak = webRss.stop();
 
     // The median run by throughput (the first run of a fresh worker also loads the model and warms pdf.js).
@@ -256,7 +296,7 @@ async function main(): Promise<void> {
       statusP99Ms: round(percentile(all, 99), 2),
       statusIdleP50Ms: round(median(idleLatencies), 2),
       statusIdleP99Ms: round(percentile(idleLatencies, 99), 2),
-      uploadsPerSecond: round(uploadsPerSecond, 1),
+      ...uploads,
       ...(values["sse-latency"]
         ? {
             ssePages: sseAll.length,
@@ -268,6 +308,7 @@ async function main(): Promise<void> {
             sseWebMaxMs: round(Math.max(...sseWeb), 1),
           }
         : {}),
+      loadAverage: loadAverage(),
       cpus: os.cpus().length,
       node: process.version,
     };

@@ -26,7 +26,6 @@ export interface WebDeps {
    * succeeded document only when they match. Without them reuse=true is accepted and does nothing.
    */
   processing?: { detector: string; dpi: number };
-  uploadDir: string;
   /**
    * The one change feed: PostgreSQL's notifications of document changes (DocumentChangeListener). Status answers,
    * SSE streams and long-polls follow it; without it (or while it is down) answers are checked against the row and

@@ -1,7 +1,4 @@
 import cluster from "node:cluster";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { parseEnv, redisConfigFrom, storageConfigFrom, webEnvSchema } from "@pagewise/config";
 import { closeDb, createDb, DocumentRepository, prepareDatabase, UploadRepository } from "@pagewise/db";
 import { createLogger } from "@pagewise/logger";
@@ -28,7 +25,6 @@ async function main(): Promise<void> {
     const db = createDb(env.DATABASE_URL, undefined, tls);
     const queue = new DocumentQueue(redis, env.QUEUE_PREFIX);
     const store = createObjectStore(storageConfigFrom(env), { signedUrlTtlSeconds: env.SIGNED_URL_TTL_SECONDS });
-    const uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), "pagewise-uploads-"));
     const web = await openWebFeatures(env, { db, redis, queue, log });
     const app = createApp({
       ...web.features,
@@ -39,7 +35,6 @@ async function main(): Promise<void> {
       queue,
       store,
       log,
-      uploadDir,
       limits: { maxUploadBytes: env.MAX_UPLOAD_BYTES },
       uploadPolicy: {
         retentionHours: env.RETENTION_HOURS,
@@ -60,7 +55,6 @@ async function main(): Promise<void> {
         await queue.close();
         redis.disconnect();
         await closeDb(db);
-        fs.rmSync(uploadDir, { recursive: true, force: true });
       },
     });
   } catch (error) {

@@ -26,6 +26,13 @@ export interface UploadOptions {
   webhookPages: boolean;
 }
 
+/** The fields' schemas, made once (a zod schema built per request costs more CPU than parsing with it). */
+const fieldSchemas = {
+  multipart: { hours: uploadFields.shape.expiresInHours, pages: uploadFields.shape.webhookPages },
+  json: { hours: expiresInHoursSchema.optional(), pages: z.boolean().optional() },
+};
+const optionalCallbackUrl = callbackUrlSchema.optional();
+
 const refusal = {
   scheme: "only http and https are sent to",
   private_address: "it resolves to a loopback, private, link-local or metadata address",
@@ -39,14 +46,13 @@ const refusal = {
  */
 export async function uploadOptions(given: RequestedOptions, policy: UploadPolicy, multipart: boolean, now = Date.now()): Promise<UploadOptions> {
   const limitText = policy.retentionHours === undefined ? "" : ` and at most ${policy.retentionHours} (RETENTION_HOURS)`;
-  const hoursSchema = multipart ? uploadFields.shape.expiresInHours : expiresInHoursSchema.optional();
-  const hours = parse(hoursSchema, given.expiresInHours, () => apiError("bad_expires_in", { limit: limitText }));
+  const schemas = multipart ? fieldSchemas.multipart : fieldSchemas.json;
+  const hours = parse(schemas.hours, given.expiresInHours, () => apiError("bad_expires_in", { limit: limitText }));
   if (hours !== undefined && policy.retentionHours !== undefined && hours > policy.retentionHours)
     throw apiError("bad_expires_in", { limit: limitText });
   const keepHours = hours ?? policy.retentionHours;
-  const pagesSchema = multipart ? uploadFields.shape.webhookPages : z.boolean().optional();
-  const webhookPages = parse(pagesSchema, given.webhookPages, () => apiError("bad_webhook_pages")) ?? false;
-  const asked = parse(callbackUrlSchema.optional(), given.callbackUrl, () => apiError("bad_callback_url"));
+  const webhookPages = parse(schemas.pages, given.webhookPages, () => apiError("bad_webhook_pages")) ?? false;
+  const asked = parse(optionalCallbackUrl, given.callbackUrl, () => apiError("bad_callback_url"));
   if ((asked || webhookPages) && !policy.webhooksEnabled) throw apiError("webhooks_unavailable");
   if (asked) {
     try {

@@ -1,57 +1,36 @@
-import { createHash, randomUUID } from "node:crypto";
-import { createReadStream } from "node:fs";
-import fs from "node:fs/promises";
+import { createHash } from "node:crypto";
 import path from "node:path";
 import type { RequestHandler } from "express";
 import multer, { MulterError } from "multer";
-import { SNIFF_BYTES, sourceKindOrCode, type SourceKind } from "@pagewise/core";
+import type { ObjectStore } from "@pagewise/storage";
 import { MAX_TITLE_LENGTH } from "./api-schemas";
-import { apiError } from "./http-error";
+import { apiError, HttpError } from "./http-error";
+import { SourceNotStored, sourceStorage } from "./source-storage";
 
 /**
- * Multipart parsing that streams the file to a temp file (never the whole upload in memory), with a size limit.
- * File names are read as UTF-8 (what browsers and curl send), not multer's default latin1. A body busboy cannot
- * parse (no boundary, cut before its closing boundary, a part header over 16 KB) is the client's mistake: 400
- * `bad_upload`; a failure of our own (the temp directory) stays a 500.
+ * Multipart parsing that streams the file to its final storage key as it arrives (sourceStorage: checked, hashed,
+ * never in a temp file, never whole in memory), with a size limit. File names are read as UTF-8 (what browsers and
+ * curl send), not multer's default latin1. A body busboy cannot parse (no boundary, cut before its closing
+ * boundary, a part header over 16 KB) is the client's mistake: 400 `bad_upload`; the file's own refusals (413, 415,
+ * 400 `empty_file`) pass as they are, and a failure of our own (storage, `SourceNotStored`) stays a 500.
  */
-export function multipartPdf(uploadDir: string, maxUploadBytes: number): RequestHandler {
+export function multipartPdf(store: ObjectStore, maxUploadBytes: number): RequestHandler {
   const parseMultipart = multer({
-    storage: multer.diskStorage({
-      destination: uploadDir,
-      filename: (_req, _file, cb) => cb(null, `upload-${randomUUID()}.part`),
-    }),
+    storage: sourceStorage(store, maxUploadBytes),
     defParamCharset: "utf8",
     limits: { fileSize: maxUploadBytes, files: 1, fields: 10, fieldSize: 64 * 1024 },
   }).single("file");
   return (req, res, next) => {
     parseMultipart(req, res, (error?: unknown) => {
-      if (!error || error instanceof MulterError || isSystemError(error)) return next(error);
+      if (!error || error instanceof MulterError || error instanceof HttpError || error instanceof SourceNotStored || isSystemError(error))
+        return next(error);
       next(apiError("bad_upload", { reason: "the multipart body could not be parsed" }));
     });
   };
 }
 
-/** An error from the operating system (ENOSPC, EACCES...), as opposed to busboy's parse errors. */
+/** An error from the operating system (ECONNRESET on the request...), as opposed to busboy's parse errors. */
 const isSystemError = (error: unknown) => typeof (error as NodeJS.ErrnoException).errno === "number";
-
-/** Rejects what the first bytes already tell: empty (400 empty_file) or neither a PDF nor an image we take (415 not_pdf). */
-export function sourceKindOr4xx(head: Uint8Array): SourceKind {
-  const { kind, code } = sourceKindOrCode(head);
-  if (code) throw apiError(code);
-  return kind;
-}
-
-/** sourceKindOr4xx on the first bytes of a local file. */
-export async function sourceKindOfFile(filePath: string): Promise<SourceKind> {
-  const handle = await fs.open(filePath, "r");
-  try {
-    const head = Buffer.alloc(SNIFF_BYTES);
-    const { bytesRead } = await handle.read(head, 0, SNIFF_BYTES, 0);
-    return sourceKindOr4xx(head.subarray(0, bytesRead));
-  } finally {
-    await handle.close();
-  }
-}
 
 /** At most MAX_TITLE_LENGTH UTF-16 units (zod's measure), never splitting a surrogate pair. */
 export function cutToTitleLength(text: string): string {
@@ -66,18 +45,8 @@ export function titleFromFilename(filename: string): string {
   return base || "Untitled";
 }
 
-export async function fileSha256(filePath: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(filePath)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
-}
-
 /** What makes two uploads the same request under one Idempotency-Key: sha256 of the file's hash and the fields. */
 export function requestFingerprint(fields: Record<string, string | boolean | null>): string {
   const canonical = JSON.stringify(Object.keys(fields).sort().map((name) => [name, fields[name]]));
   return createHash("sha256").update(canonical).digest("hex");
-}
-
-export async function removeQuietly(filePath: string | undefined): Promise<void> {
-  if (filePath) await fs.rm(filePath, { force: true }).catch(() => undefined);
 }

@@ -1,5 +1,7 @@
 import { constants, promises as fs } from "node:fs";
 import path from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { contentTypeFor } from "./content-type";
 import { ObjectNotFound, UnsafeKey } from "./errors";
 import { assertFolder, assertSafeKey, assertSafePrefix } from "./key-guard";
@@ -11,7 +13,7 @@ import type { ObjectStore, ObjectStream, StoredObject } from "./object-store";
  * Writes are atomic (temp file + rename). Content types are derived from the key's extension
  * (.png, .json, .pdf, else application/octet-stream) rather than kept in sidecar files: one file per
  * object keeps writes atomic and deletes simple, and every key Pagewise writes has a telling extension.
- * The contentType passed to put/putFile is therefore not stored.
+ * The contentType passed to put/putStream is therefore not stored.
  */
 export class LocalObjectStore implements ObjectStore {
   readonly driver = "local" as const;
@@ -28,9 +30,13 @@ export class LocalObjectStore implements ObjectStore {
     await writeAtomically(this.pathOf(key), (temp) => fs.writeFile(temp, body));
   }
 
-  async putFile(key: string, filePath: string, _contentType: string): Promise<void> {
-    // copyFile copies in the kernel (or in chunks), never through one big buffer.
-    await writeAtomically(this.pathOf(key), (temp) => fs.copyFile(filePath, temp));
+  async putStream(key: string, body: Readable, _contentType: string): Promise<void> {
+    // Straight into the temp file beside the key; a failed body leaves nothing (writeAtomically removes it). The file
+    // is opened before the first byte, so the removal never runs ahead of a late open that would create it again.
+    await writeAtomically(this.pathOf(key), async (temp) => {
+      const file = await fs.open(temp, "w");
+      await pipeline(body, file.createWriteStream());
+    });
   }
 
   async copy(from: string, to: string): Promise<void> {

@@ -1,3 +1,5 @@
+import type { Readable } from "node:stream";
+
 export interface StoredObject {
   size: number;
   contentType?: string;
@@ -13,8 +15,14 @@ export interface ObjectStream {
 export interface ObjectStore {
   readonly driver: "local" | "s3";
   put(key: string, body: Buffer, contentType: string): Promise<void>;
-  /** Streams from disk; never holds the whole file in memory. */
-  putFile(key: string, filePath: string, contentType: string): Promise<void>;
+  /**
+   * Stores what `body` yields, as it arrives (an upload straight from the client), never the whole of a large body
+   * in memory: S3 sends it in one PutObject when it ends within one 5 MB part, else as a multipart upload holding
+   * one part at a time; locally it is written to a temp file beside the key, renamed when complete. When `body`
+   * fails (the client hung up, or a check on the bytes refused them), it rejects with that error and nothing is
+   * stored under `key` (an S3 multipart upload is aborted, the temp file removed).
+   */
+  putStream(key: string, body: Readable, contentType: string): Promise<void>;
   /** Throws ObjectNotFound. */
   get(key: string): Promise<Buffer>;
   /**

@@ -1,4 +1,3 @@
-import { createReadStream } from "node:fs";
 import type { Readable } from "node:stream";
 import {
   CopyObjectCommand,
@@ -29,7 +28,7 @@ const DELETE_BATCH = 1000;
 /**
  * Objects in an S3 bucket, used exactly as with AWS (endpoint and path style only change where requests go).
  * Checksums stay at the SDK defaults (CRC32 on uploads). That is safe because no request here streams a body
- * of its own: put sends a Buffer and putFile goes through lib-storage's Upload, which sends Buffer parts.
+ * of its own: put sends a Buffer and putStream goes through lib-storage's Upload, which sends Buffer parts.
  * A PutObject with a file stream would be sent aws-chunked with a trailing checksum, which real S3 decodes
  * but s3rver stores verbatim (framing included), so "WHEN_REQUIRED" settings are not needed and not used.
  */
@@ -90,12 +89,16 @@ export class S3ObjectStore implements ObjectStore {
     await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
   }
 
-  async putFile(key: string, filePath: string, contentType: string): Promise<void> {
+  async putStream(key: string, body: Readable, contentType: string): Promise<void> {
     assertSafeKey(key);
-    // Upload reads the stream in 5 MB parts (multipart above that), so memory stays bounded for any file size.
+    // Upload gathers the stream into 5 MB parts: a body that ends within the first goes as one PutObject of a
+    // Buffer, a longer one as a multipart upload (aborted if the stream fails). One part in flight at a time
+    // (queueSize 1): the body comes from a client, so sending parts in parallel would not make it faster, only
+    // hold more of it in memory; while a part is sent the stream is not read, and the client waits.
     const upload = new Upload({
       client: this.client,
-      params: { Bucket: this.bucket, Key: key, Body: createReadStream(filePath), ContentType: contentType },
+      params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType },
+      queueSize: 1,
     });
     await upload.done();
   }

@@ -1,17 +1,20 @@
 import { randomUUID } from "node:crypto";
 import express, { type Request, type RequestHandler, type Response } from "express";
-import { SNIFF_BYTES, sourceContentTypes, storageKeys } from "@pagewise/core";
+import { SNIFF_BYTES, storageKeys } from "@pagewise/core";
 import { webTransitions, type Document, type NewDocument } from "@pagewise/db";
 import { documentFromUploadBody, filenameSchema, idempotencyKey, uploadFields } from "../api-schemas";
 import type { AppDeps } from "../deps";
 import { apiError } from "../http-error";
 import { answerReused, createReusedDocument, findReusable, storedSha256 } from "../reuse";
-import { cutToTitleLength, fileSha256, multipartPdf, removeQuietly, requestFingerprint, sourceKindOfFile, sourceKindOr4xx, titleFromFilename } from "../upload";
+import { sourceKindOr4xx, storedSourceOf, type StoredSource } from "../source-storage";
+import { cutToTitleLength, multipartPdf, requestFingerprint, titleFromFilename } from "../upload";
 import { parse } from "../validate";
 import { uploadOptions } from "../upload-options";
 import { enqueueAndAnswer, replay } from "./admit-document";
 
 const noPolicy = { webhooksEnabled: false, allowPrivateWebhooks: false };
+/** Made once: a zod schema built per request costs more CPU than parsing with it (docs/benchmarks.md, issue 20). */
+const titleField = uploadFields.pick({ title: true });
 
 /**
  * The new fields count in the Idempotency-Key fingerprint only when given (an expiry is compared as asked, not as
@@ -35,9 +38,10 @@ interface Idempotency {
 /**
  * POST /api/documents, two ways in:
  * - multipart: the file in the field "file" (a PDF, or a PNG, JPEG, WebP or TIFF image, told by its first bytes),
- *   optional "title", "ocr" ("true") and "reuse" ("true"). The file goes to storage, then
- *   the row is written, then the job is enqueued, in that order; a row that cannot be written takes its stored
- *   file with it (housekeeping sweeps what a crash leaves between the two).
+ *   optional "title", "ocr" ("true") and "reuse" ("true"). The file is streamed to storage as it arrives, under the
+ *   key of a new document id (source-storage.ts), then the row is written, then the job is enqueued, in that order;
+ *   a request that writes no row takes its stored file with it, before it answers (housekeeping sweeps what a
+ *   crash leaves between the two).
  * - JSON { uploadId, title?, ocr? } after a direct-to-S3 upload (POST /api/uploads): the object's size and magic
  *   bytes are checked in the bucket before the row is written and the job enqueued.
  * With reuse=true, a succeeded document made from the same bytes with the same detector, DPI and OCR setting answers
@@ -47,16 +51,13 @@ interface Idempotency {
  */
 export function createDocumentHandlers(deps: AppDeps): RequestHandler[] {
   const accept: RequestHandler = async (req, res) => {
-    try {
-      const key = parse(idempotencyKey, req.get("idempotency-key"), () => apiError("bad_idempotency_key"));
-      if (req.file) return await fromMultipart(req, res, deps, key);
-      if (req.is("application/json")) return await fromDirectUpload(req, res, deps, key);
-      throw apiError("missing_file");
-    } finally {
-      await removeQuietly(req.file?.path);
-    }
+    const file = storedSourceOf(req);
+    if (file) return fromMultipart(req, res, deps, file);
+    const key = parse(idempotencyKey, req.get("idempotency-key"), () => apiError("bad_idempotency_key"));
+    if (req.is("application/json")) return fromDirectUpload(req, res, deps, key);
+    throw apiError("missing_file");
   };
-  return [multipartPdf(deps.uploadDir, deps.limits.maxUploadBytes), express.json({ limit: "16kb" }), accept];
+  return [multipartPdf(deps.store, deps.limits.maxUploadBytes), express.json({ limit: "16kb" }), accept];
 }
 
 /** The document an earlier request with this key made: replayed when it was the same request, else a 422. */
@@ -74,59 +75,82 @@ async function replaySameRequest(res: Response, deps: AppDeps, existing: Documen
   await replay(res, deps, existing);
 }
 
-async function fromMultipart(req: Request, res: Response, deps: AppDeps, key: string | undefined): Promise<void> {
-  const file = req.file as Express.Multer.File;
+/** What a multipart upload comes to: a new row to enqueue, a reused document, or an earlier request's document. */
+type MultipartOutcome =
+  | { created: Document }
+  | { reused: Document }
+  | { replay: Document; idempotency: Idempotency };
+
+/**
+ * The multipart way, once the file is stored (its id, key, size, sha256 and kind from the storage engine). Unless a
+ * row now owns the stored file, it is removed before the answer: a bad field, a replayed Idempotency-Key, a row
+ * that could not be written.
+ */
+async function fromMultipart(req: Request, res: Response, deps: AppDeps, file: StoredSource): Promise<void> {
+  const discard = () =>
+    deps.store.deletePrefix(storageKeys.documentPrefix(file.documentId)).catch((cleanup: unknown) => {
+      deps.log.warn({ err: cleanup, documentId: file.documentId }, "could not remove the source of a document that was not created; housekeeping will");
+    });
+  let outcome: MultipartOutcome;
+  try {
+    outcome = await multipartRow(req, deps, file);
+  } catch (error) {
+    await discard();
+    throw error;
+  }
+  if ("replay" in outcome) {
+    await discard();
+    return replaySameRequest(res, deps, outcome.replay, outcome.idempotency);
+  }
+  if ("reused" in outcome) return answerReused(res, deps, outcome.reused);
+  await enqueueAndAnswer(res, deps, outcome.created);
+}
+
+/** Checks the fields and writes the row that takes the stored file (none for an Idempotency-Key already used). */
+async function multipartRow(req: Request, deps: AppDeps, file: StoredSource): Promise<MultipartOutcome> {
+  const key = parse(idempotencyKey, req.get("idempotency-key"), () => apiError("bad_idempotency_key"));
   const ocr = parse(uploadFields.shape.ocr, req.body?.ocr, () => apiError("bad_ocr")) ?? false;
   const options = await uploadOptions(req.body ?? {}, deps.uploadPolicy ?? noPolicy, true);
   const reuse = parse(uploadFields.shape.reuse, req.body?.reuse, () => apiError("bad_reuse")) ?? false;
-  const fields = parse(uploadFields.pick({ title: true }), { title: req.body?.title }, () => apiError("bad_title"));
-  const given = parse(filenameSchema, file.originalname || "document.pdf", () => apiError("bad_filename"));
+  const fields = parse(titleField, { title: req.body?.title }, () => apiError("bad_title"));
+  const given = parse(filenameSchema, (req.file as Express.Multer.File).originalname || "document.pdf", () => apiError("bad_filename"));
   const filename = cutToTitleLength(given);
-  const sourceSha256 = await fileSha256(file.path);
   const idempotency = key && {
     key,
     // reuse is left out: the same file and fields make the same document either way.
     fingerprint: requestFingerprint({
       way: "multipart",
-      file: sourceSha256,
+      file: file.sha256,
       filename,
       title: fields.title ?? null,
       ocr,
       ...fingerprintOf(options),
     }),
   };
-  if (await replayIfKnown(res, deps, idempotency || undefined)) return;
-  const kind = await sourceKindOfFile(file.path);
-  const reusable = reuse ? await findReusable(deps, sourceSha256, ocr) : null;
-  const id = randomUUID();
-  const sourceKey = storageKeys.source(id);
-  await deps.store.putFile(sourceKey, file.path, sourceContentTypes[kind]);
+  const earlier = idempotency ? await deps.documents.findByIdempotencyKey(idempotency.key) : null;
+  if (idempotency && earlier) return { replay: earlier, idempotency };
+  const reusable = reuse ? await findReusable(deps, file.sha256, ocr) : null;
   const input: NewDocument = {
-    id,
+    id: file.documentId,
     title: fields.title ?? titleFromFilename(filename),
     filename,
-    sourceKey,
+    sourceKey: file.sourceKey,
     sourceBytes: file.size,
     idempotencyKey: idempotency ? idempotency.key : undefined,
     idempotencyFingerprint: idempotency ? idempotency.fingerprint : undefined,
     ocr,
     ...options,
-    sourceSha256,
+    sourceSha256: file.sha256,
   };
-  let doc: Document;
   try {
     const reused = reusable && (await createReusedDocument(deps, input, reusable));
-    if (reused) return await answerReused(res, deps, reused);
-    doc = await deps.documents.create(input);
+    if (reused) return { reused };
+    return { created: await deps.documents.create(input) };
   } catch (error) {
-    // No row, so nothing may keep the stored file: remove it (a concurrent request with the same key may have won).
-    await deps.store.deletePrefix(storageKeys.documentPrefix(id)).catch((cleanup: unknown) => {
-      deps.log.warn({ err: cleanup, documentId: id }, "could not remove the source of a document that was not created; housekeeping will");
-    });
+    // A concurrent request with the same key won: answer with its document.
     if (!idempotency || !isUniqueViolation(error)) throw error;
-    return replaySameRequest(res, deps, (await deps.documents.findByIdempotencyKey(idempotency.key))!, idempotency);
+    return { replay: (await deps.documents.findByIdempotencyKey(idempotency.key))!, idempotency };
   }
-  await enqueueAndAnswer(res, deps, doc);
 }
 
 async function fromDirectUpload(req: Request, res: Response, deps: AppDeps, key: string | undefined): Promise<void> {
