@@ -4,4 +4,4 @@ export type { JobPayload } from "./payloads";
 export { defaultJobOptions, HOUSEKEEPING_SCHEDULER_ID } from "./options";
 export { redisOptionsFor, bullConnection } from "./connection";
 export { connectRedis } from "./connect";
-export { DocumentQueue, WebhookQueue } from "./producer";
+export { DocumentQueue, WebhookQueue, rangeJobId } from "./producer";
