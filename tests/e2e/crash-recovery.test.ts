@@ -68,7 +68,9 @@ describe("crash safety (real processes)", () => {
     const started = Date.now();
     expect(await first.stop("SIGTERM", 30_000)).toBe(0);
     expect(Date.now() - started).toBeLessThan(25_000);
-    expect(first.lines.some((l) => l.includes("handing the job back to the queue"))).toBe(true);
+    // Handed back between pages; a range whose pages had all started (ranges of 2 pages, say) finished instead.
+    const handedBack = first.lines.some((l) => l.includes("handing the job back to the queue"));
+    expect(handedBack || (pagesDoneIn(first, id).at(-1) as number) % splitPages === 0).toBe(true);
     const midway = await stack.get<{ status: string; pagesDone: number }>(`/api/documents/${id}`);
     expect(midway.status).toBe("processing"); // not failed, not lost: waiting for the next worker
 
