@@ -49,7 +49,8 @@ describe("time limits, memory caps and recycling of the compute child (real proc
   }, 150_000);
 
   it("recycles the compute child after N documents (worker_max_tasks_per_child)", async () => {
-    const worker = await startWorker({ WORKER_MAX_DOCUMENTS_PER_CHILD: "1" });
+    // Counts children per document's job: with the documents split (TEST_SPLIT_PAGES), each range is one more.
+    const worker = await startWorker({ WORKER_MAX_DOCUMENTS_PER_CHILD: "1", SPLIT_PAGES: "0" });
     // The first child starts with the worker (its model loads before any job), and it takes the first document.
     const [prewarmed] = childPids(worker.lines);
     expect(childPids(worker.lines)).toHaveLength(1);
@@ -65,7 +66,8 @@ describe("time limits, memory caps and recycling of the compute child (real proc
   }, 120_000);
 
   it("recycles the compute child between two pages after N pages, and the document goes on in the new child", async () => {
-    const worker = await startWorker({ WORKER_MAX_PAGES_PER_CHILD: "2" });
+    // Within one job (split into 2-page ranges, the child would be replaced between ranges instead).
+    const worker = await startWorker({ WORKER_MAX_PAGES_PER_CHILD: "2", SPLIT_PAGES: "0" });
     const { body } = await stack.upload("rotated-arabic-4p.pdf");
     expect(await waitForJob(stack.prefix, body.id as string, 90_000)).toBe("completed");
     const doc = await stack.get<{ status: string; pagesDone: number; pages: { number: number; skipped?: unknown; degraded?: unknown }[] }>(`/api/documents/${body.id}`);

@@ -61,7 +61,7 @@ describe("PgDocumentProgress (the worker's writes in SQL, real PostgreSQL)", () 
     }
   });
 
-  it("a re-recorded page without timings keeps the timings it had; pagesDone follows the highest page", async () => {
+  it("a re-recorded page without timings keeps the timings it had; pagesDone counts the page rows", async () => {
     const id = await newDocument();
     await progress.claim(id, "ppocr-det");
     await progress.recordPage(id, { ...page, timings });
@@ -71,6 +71,42 @@ describe("PgDocumentProgress (the worker's writes in SQL, real PostgreSQL)", () 
     expect(stored?.pagesDone).toBe(2);
     expect(stored?.pages[0]).toMatchObject({ number: 1, detectionCount: 9, ...timings });
     expect(stored?.pages[1]).toMatchObject({ number: 2, renderMs: null, uploadMs: null });
+  });
+
+  it("pages recorded out of order (the ranges of a split document): pagesDone is the number of rows, recordedPages() which", async () => {
+    const id = await newDocument();
+    await progress.claim(id, "ppocr-det");
+    for (const number of [7, 8, 1, 9]) await progress.recordPage(id, { ...page, number });
+    expect((await prisma.findThroughPrisma(id))?.pagesDone).toBe(4);
+    expect(await progress.recordedPages(id, 1, 8)).toEqual([1, 7, 8]);
+    expect(await progress.recordedPages(id, 2, 6)).toEqual([]);
+    expect(await progress.read(id)).toMatchObject({ id, pagesDone: 4, status: "processing" });
+  });
+
+  it("two ranges recording pages at once under the row's share lock: no deadlock, each page counted once", async () => {
+    const id = await newDocument();
+    await progress.claim(id, "ppocr-det");
+    const wide = createPool(databaseUrl(), 8);
+    try {
+      const writers = new PgDocumentProgress(wide);
+      // Each upload waits until every writer holds its lock, so all of them then update the row at once.
+      const numbers = [1, 2, 3, 4, 5, 6];
+      let arrived = 0;
+      let release: () => void = () => undefined;
+      const allLocked = new Promise<void>((resolve) => (release = resolve));
+      const uploads = numbers.map((number) =>
+        writers.recordPageExclusively(id, { ...page, number }, async () => {
+          arrived += 1;
+          if (arrived === numbers.length) release();
+          await allLocked;
+        }),
+      );
+      expect(await Promise.all(uploads)).toEqual(numbers.map(() => true));
+      await progress.recordPage(id, { ...page, number: 3 }); // again: not counted twice
+    } finally {
+      await closePool(wide);
+    }
+    expect((await prisma.findThroughPrisma(id))?.pagesDone).toBe(6);
   });
 
   it("setPageCount() refuses a document that does not exist, as Prisma's update does", async () => {

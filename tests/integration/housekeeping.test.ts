@@ -83,6 +83,26 @@ describe("housekeeping reconciles Postgres with Redis (real services)", () => {
     expect(await documents.find(orphan)).toMatchObject({ status: "failed", errorCode: "internal" });
   });
 
+  it("leaves a split document alone while its job waits for its page ranges (a flow)", async () => {
+    await inspect.drain(); // jobs re-queued by the earlier tests
+    const split = await oldDocument("processing");
+    await queue.enqueueProcessDocument({ documentId: split });
+    const fetcher = new Worker(QueueName.Documents, null, { connection: testConnection(), prefix, autorun: false });
+    try {
+      const parent = await fetcher.getNextJob("token-2");
+      expect(parent?.id).toBe(split);
+      await queue.enqueueRanges({ id: split, queue: parent!.queueQualifiedName }, [{ documentId: split, firstPage: 1, lastPage: 24, deadline: Date.now() + 60_000 }]);
+      expect(await parent!.moveToWaitingChildren("token-2")).toBe(true);
+    } finally {
+      await fetcher.close();
+    }
+    const before = await inspect.getJob(split);
+    await run();
+    expect(await inspect.getJobState(split)).toBe("waiting-children");
+    expect((await inspect.getJob(split))?.timestamp).toBe(before?.timestamp);
+    expect(await documents.find(split)).toMatchObject({ status: "processing" });
+  });
+
   it("registers one repeating schedule however many workers upsert it", async () => {
     await queue.scheduleHousekeeping(60_000);
     await queue.scheduleHousekeeping(60_000);

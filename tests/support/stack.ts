@@ -47,6 +47,9 @@ export async function startStack(label: string, overrides: NodeJS.ProcessEnv = {
     LOG_LEVEL: "info",
     NODE_ENV: "test",
     MIGRATE_ON_START: "false",
+    // TEST_SPLIT_PAGES=2 runs a suite with every document of more than two pages split into page ranges
+    // (docs/splitting.md): the job-semantics suites hold either way (docs/job-semantics.md).
+    ...(process.env.TEST_SPLIT_PAGES ? { SPLIT_PAGES: process.env.TEST_SPLIT_PAGES } : {}),
     ...overrides,
   };
   const stack: Stack = {

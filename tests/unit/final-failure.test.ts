@@ -13,7 +13,8 @@ import {
 
 const log = createLogger("test", "silent");
 const documentId = "7d5c2f9e-3b1a-4c2d-9e8f-0a1b2c3d4e5f";
-const failedJob = (name: string, data: unknown, state = "failed") => ({ name, data, getState: async () => state }) as unknown as Job;
+const failedJob = (name: string, data: unknown, state = "failed", failedChildren = 0) =>
+  ({ name, data, getState: async () => state, getDependenciesCount: async () => ({ failed: failedChildren }) }) as unknown as Job;
 
 describe("the code of a job that failed for good, by the error's type", () => {
   it("maps each typed error to its code and anything else to internal", () => {
@@ -35,6 +36,7 @@ describe("recordFinalFailure runs the final action of every job type", () => {
   const calls: Array<[string, unknown, string]> = [];
   const actions: FinalFailureActions = {
     [JobName.ProcessDocument]: async (payload, code) => void calls.push([JobName.ProcessDocument, payload, code]),
+    [JobName.ProcessRange]: async (payload, code) => void calls.push([JobName.ProcessRange, payload, code]),
     [JobName.Housekeeping]: async (payload, code) => void calls.push([JobName.Housekeeping, payload, code]),
     [JobName.DeliverWebhook]: async (payload, code) => void calls.push([JobName.DeliverWebhook, payload, code]),
   };
@@ -47,6 +49,17 @@ describe("recordFinalFailure runs the final action of every job type", () => {
       [JobName.ProcessDocument, { documentId }, "detector_unavailable"],
       [JobName.Housekeeping, {}, "stalled"],
     ]);
+  });
+
+  it("a page range whose worker died too often: its document's action gets `stalled`", async () => {
+    const range = { documentId, firstPage: 25, lastPage: 48, deadline: 1_800_000_000_000 };
+    await recordFinalFailure(actions, log, failedJob(JobName.ProcessRange, range), new Error(BULLMQ_STALLED_REASON));
+    expect(calls).toEqual([[JobName.ProcessRange, range, "stalled"]]);
+  });
+
+  it("leaves a split document whose range failed to that range's action (its code, not `internal`)", async () => {
+    await recordFinalFailure(actions, log, failedJob(JobName.ProcessDocument, { documentId }, "failed", 1), new Error("child bull:documents:x failed"));
+    expect(calls).toEqual([]);
   });
 
   it("does nothing while a retry is scheduled, nor for a job name it does not know", async () => {

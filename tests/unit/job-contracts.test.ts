@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Cluster, Redis } from "ioredis";
-import { createRedisClient, defaultJobOptions, isJobName, JobName, parseJobPayload } from "@pagewise/queue";
+import { createRedisClient, defaultJobOptions, isJobName, JobName, parseJobPayload, rangeJobId } from "@pagewise/queue";
 import { assertEveryJobHasHandler } from "@pagewise/worker/handlers";
 
 const id = "7d5c2f9e-3b1a-4c2d-9e8f-0a1b2c3d4e5f";
@@ -15,6 +15,15 @@ describe("job contracts", () => {
     expect(() => parseJobPayload(JobName.ProcessDocument, { documentId: "42" })).toThrow();
     expect(() => parseJobPayload(JobName.ProcessDocument, {})).toThrow();
     expect(() => parseJobPayload(JobName.ProcessDocument, null)).toThrow();
+  });
+
+  it("a page range: ids and page numbers, never data; its job id is not the document id and has no ':'", () => {
+    const range = { documentId: id, firstPage: 25, lastPage: 48, deadline: 1_800_000_000_000 };
+    expect(parseJobPayload(JobName.ProcessRange, { ...range, pages: [1, 2] })).toEqual(range);
+    expect(() => parseJobPayload(JobName.ProcessRange, { ...range, firstPage: 0 })).toThrow();
+    expect(() => parseJobPayload(JobName.ProcessRange, { ...range, lastPage: 2.5 })).toThrow();
+    expect(rangeJobId(id, 25, 48)).toBe(`${id}-pages-25-48`);
+    expect(defaultJobOptions[JobName.ProcessRange]).toMatchObject({ failParentOnFailure: true, removeOnComplete: true });
   });
 
   it("takes an empty payload for housekeeping", () => {

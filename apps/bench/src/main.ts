@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * npm run bench -- --pdf FILE [--dpi 150] [--runs N] [--workers 1] [--documents 1] [--storage s3|local] [--pin-workers]
- *                   [--first-pages 3] [--cpu-prof DIR] [--sse-latency] [--json]
+ *                   [--split [--split-pages N]] [--first-pages 3] [--cpu-prof DIR] [--sse-latency] [--json]
  * npm run bench -- --uploads-only [--uploads 200] [--storage s3|local] [--cpu-prof DIR] [--json]
  *
  * Starts the real processes (web, N workers) against the real services (PostgreSQL, Redis, an S3 server on
@@ -10,6 +10,11 @@
  * `--first-pages` times, median) and with a cold one (started right after the 202: process start, model load,
  * first page). `--uploads-only`: the web process alone, and only the upload throughput (with the CPU it cost the web
  * process and the S3 server per upload).
+ *
+ * Without `--split` the workers never split a document (SPLIT_PAGES=0: one job per document, as every measurement
+ * before issue 19). `--split`: one large document across the N workers in page ranges (SPLIT_PAGES=`--split-pages`,
+ * default the worker's own default), on a Redis of the bench's own; it prints the split figures (every page done
+ * exactly once, Redis commands per page: split-figures.ts) and skips the first-page and upload measurements.
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -20,6 +25,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { Queue, QueueEvents } from "bullmq";
 import { Client } from "pg";
+import { findOnPath, startRedisServer } from "@pagewise/launcher/redis";
 import { connectRedis, QueueName } from "@pagewise/queue";
 import { treeCpuSeconds } from "./cpu";
 import { firstPageRecorded } from "./first-page";
@@ -29,6 +35,7 @@ import { repoRoot, startCommand, startNode, type Proc } from "./processes";
 import { pageImageBytes } from "./page-images";
 import { PeakRss } from "./rss";
 import { SseLatency } from "./sse-latency";
+import { redisCommands, SplitFigures } from "./split-figures";
 import { dropDatabase, processEnv, startS3, storageEnv } from "./stack";
 import { median, percentile, round } from "./stats";
 
@@ -50,12 +57,15 @@ const { values } = parseArgs({
     "sse-latency": { type: "boolean", default: false },
     "first-pages": { type: "string", default: "3" },
     "uploads-only": { type: "boolean", default: false },
+    split: { type: "boolean", default: false },
+    /** Default: the worker's own default SPLIT_PAGES (read back from its "worker started" line). */
+    "split-pages": { type: "string" },
   },
 });
 if (!values.pdf && !values["uploads-only"]) {
   process.stderr.write(
     "usage: npm run bench -- --pdf FILE [--dpi 150] [--runs N] [--workers 1] [--documents 1] [--storage s3|local] [--pin-workers]\n" +
-      "                        [--first-pages 3] [--cpu-prof DIR] [--json]\n" +
+      "                        [--split [--split-pages N]] [--first-pages 3] [--cpu-prof DIR] [--json]\n" +
       "       npm run bench -- --uploads-only [--uploads 200] [--storage s3|local] [--cpu-prof DIR] [--json]\n" +
       "BENCH_ROOT=DIR runs another checkout's build (web, worker, S3 server) with this bench's measurements.\n",
   );
@@ -65,7 +75,8 @@ const pdf = path.resolve(values.pdf ?? values["upload-pdf"]);
 const runs = Number(values.runs);
 const workerCount = Number(values.workers);
 const documentsPerRun = Number(values.documents);
-const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+/** The workers' SPLIT_PAGES: 0 (never) without --split; with it, --split-pages or the worker's default (unset). */
+const splitPagesEnv = values.split ? values["split-pages"] : "0";
 /** `--cpu-prof DIR`: V8 CPU profiles of the web and worker processes (node's --cpu-prof), written there at exit. */
 const profileFlags = values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(values["cpu-prof"])}`] : [];
 const withProfile = (command: { flags: string[]; script: string }) => ({ ...command, flags: [...command.flags, ...profileFlags] });
@@ -159,6 +170,9 @@ const loadAverage = () => os.loadavg().map((load) => round(load, 1));
 
 async function main(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "pagewise-bench-"));
+  // --split: a Redis of its own, so that its command counters count this bench's commands only.
+  const ownRedis = values.split ? await startRedisServer(findOnPath("redis-server") ?? "redis-server", path.join(work, "redis")) : undefined;
+  const redisUrl = ownRedis?.url ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
   const s3 = await startS3(work, "pagewise-bench");
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -197,12 +211,60 @@ async function main(): Promise<void> {
     }
     // --pin-workers: worker i (and its compute child) on CPU i only, as N worker dynos each have their own cores.
     const cpuOf = (i: number) => (values["pin-workers"] ? String(i % os.cpus().length) : undefined);
-    const startWorker = (i: number) =>
-      startNode(withProfile(startCommand("start:worker")), { ...env, MIGRATE_ON_START: "false", LOG_LEVEL: "info" }, cpuOf(i));
+    const split = new SplitFigures();
+    const startWorker = (i: number) => {
+      const worker = startNode(withProfile(startCommand("start:worker")), { ...env, MIGRATE_ON_START: "false", LOG_LEVEL: "info", ...(splitPagesEnv === undefined ? {} : { SPLIT_PAGES: splitPagesEnv }) }, cpuOf(i));
+      worker.onLine((line) => split.line(i, line));
+      return worker;
+    };
     const workers = Array.from({ length: workerCount }, (_, i) => startWorker(i));
     procs.push(...workers);
-    await Promise.all(workers.map((w) => w.waitFor(/worker started/, 60_000)));
+    const started = await Promise.all(workers.map((w) => w.waitFor(/worker started/, 60_000)));
+    const splitPages = (JSON.parse(started[0] as string) as { splitPages?: number }).splitPages;
     await events.waitUntilReady();
+
+    /**
+     * The first page warm and cold, the status GETs with the workers idle, and the upload rate with the workers
+     * stopped (not with --split, which measures one large document).
+     */
+    async function firstPageAndUploads(statusOf: string) {
+      // The first page with the workers warm (detector loaded, pdf.js compiled): one document at a time.
+      const warmFirstPage: number[] = [];
+      for (let i = 0; i < Number(values["first-pages"]); i++) warmFirstPage.push(await firstPageSeconds(base, queue));
+
+      // The same status GETs with the workers idle: what the busy workers add to the latency.
+      const idleLatencies = await probeStatus(`${base}/api/documents/${statusOf}`, Number(values["status-gets"]));
+
+      // Upload throughput with processing paused: the workers stop, the web keeps accepting.
+      await Promise.all(workers.map((w) => w.stop("SIGTERM")));
+      // The first page with a cold worker, as a dyno scaled from zero takes its first job: the document is accepted
+      // with no worker running, and one starts right after the 202 (node, its modules, Redis and PostgreSQL, the
+      // compute child and its model, then the document). `coldWorkerReadySeconds`: from its start to "worker started".
+      let coldWorker: Proc | undefined;
+      let coldReady: Promise<number> = Promise.resolve(Number.NaN);
+      let coldStarted = 0;
+      const coldFirstPage = await firstPageSeconds(base, queue, () => {
+        coldStarted = performance.now();
+        coldWorker = startWorker(0);
+        procs.push(coldWorker);
+        coldReady = coldWorker.waitFor(/worker started/, 600_000).then(() => performance.now());
+      });
+      const coldWorkerReadySeconds = ((await coldReady) - coldStarted) / 1000;
+      await coldWorker?.stop("SIGTERM");
+      const uploads = await measureUploads(base, web.child.pid as number, s3.proc.child.pid as number);
+      return { warmFirstPage, idleLatencies, coldFirstPage, coldWorkerReadySeconds, uploads };
+    }
+    /** Every page of the documents done exactly once, by the "page done" lines, against their page counts. */
+    async function splitCheck(ids: string[]) {
+      const client = new Client({ connectionString: databaseUrl });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ page_count: number }>("SELECT page_count FROM documents WHERE id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], id)", [ids]);
+        return split.check(ids, rows.map((r) => r.page_count));
+      } finally {
+        await client.end();
+      }
+    }
 
     const webRss = new PeakRss([web.child.pid as number]).start();
     const results = [];
@@ -210,6 +272,7 @@ async function main(): Promise<void> {
       const workerPids = workers.map((w) => w.child.pid as number);
       const workerRss = new PeakRss(workerPids).start();
       const cpu0 = treeCpuSeconds(workerPids);
+      const commands0 = await redisCommands(await queue.getBackend().client);
       const t0 = performance.now();
       const ids = await Promise.all(Array.from({ length: documentsPerRun }, () => uploadPdf(base, pdf)));
       const sse = values["sse-latency"] ? new SseLatency(databaseUrl) : undefined;
@@ -225,36 +288,14 @@ async function main(): Promise<void> {
       const latencies = await probeStatus(`${base}/api/documents/${ids[0]}`, Number(values["status-gets"]));
       await finished;
       const seconds = (performance.now() - t0) / 1000;
+      const redisCommandsInRun = (await redisCommands(await queue.getBackend().client)) - commands0;
       const workerCpuSeconds = treeCpuSeconds(workerPids) - cpu0;
       const stages = await stageMedians(ids);
       const sseLatencies = (await sse?.latencies()) ?? { total: [], web: [] };
-      results.push({ ids, seconds, workerCpuSeconds, pages: stages.pages, stages, latencies, sseLatencies, workerPeak: workerRss.stop() });
+      results.push({ ids, seconds, workerCpuSeconds, pages: stages.pages, stages, latencies, sseLatencies, workerPeak: workerRss.stop(), redisCommandsInRun });
     }
 
-    // The first page with the workers warm (detector loaded, pdf.js compiled): one document at a time.
-    const warmFirstPage: number[] = [];
-    for (let i = 0; i < Number(values["first-pages"]); i++) warmFirstPage.push(await firstPageSeconds(base, queue));
-
-    // The same status GETs with the workers idle: what the busy workers add to the latency.
-    const idleLatencies = await probeStatus(`${base}/api/documents/${results[0]?.ids[0] as string}`, Number(values["status-gets"]));
-
-    // Upload throughput with processing paused: the workers stop, the web keeps accepting.
-    await Promise.all(workers.map((w) => w.stop("SIGTERM")));
-    // The first page with a cold worker, as a dyno scaled from zero takes its first job: the document is accepted
-    // with no worker running, and one starts right after the 202 (node, its modules, Redis and PostgreSQL, the
-    // compute child and its model, then the document). `coldWorkerReadySeconds`: from its start to "worker started".
-    let coldWorker: Proc | undefined;
-    let coldReady: Promise<number> = Promise.resolve(Number.NaN);
-    let coldStarted = 0;
-    const coldFirstPage = await firstPageSeconds(base, queue, () => {
-      coldStarted = performance.now();
-      coldWorker = startWorker(0);
-      procs.push(coldWorker);
-      coldReady = coldWorker.waitFor(/worker started/, 600_000).then(() => performance.now());
-    });
-    const coldWorkerReadySeconds = ((await coldReady) - coldStarted) / 1000;
-    await coldWorker?.stop("SIGTERM");
-    const uploads = await measureUploads(base, web.child.pid as number, s3.proc.child.pid as number);
+    const extras = values.split ? undefined : await firstPageAndUploads(results[0]?.ids[0] as string);
     const webPeak = webRss.stop();
 
     // The median run by throughput (the first run of a fresh worker also loads the model and warms pdf.js).
@@ -284,19 +325,28 @@ async function main(): Promise<void> {
       workerCpuMsPerPageRuns: results.map((r) => round((r.workerCpuSeconds * 1000) / r.pages)),
       pageImageKbMedian: round(median(imageBytes) / 1024),
       pageImageKbMean: round(imageBytes.reduce((a, b) => a + b, 0) / Math.max(1, imageBytes.length) / 1024),
-      firstPageWarmSeconds: round(median(warmFirstPage), 2),
-      firstPageWarmSecondsRuns: warmFirstPage.map((s) => round(s, 2)),
-      firstPageColdSeconds: round(coldFirstPage, 2),
-      coldWorkerReadySeconds: round(coldWorkerReadySeconds, 2),
+      ...(extras
+        ? {
+            firstPageWarmSeconds: round(median(extras.warmFirstPage), 2),
+            firstPageWarmSecondsRuns: extras.warmFirstPage.map((s) => round(s, 2)),
+            firstPageColdSeconds: round(extras.coldFirstPage, 2),
+            coldWorkerReadySeconds: round(extras.coldWorkerReadySeconds, 2),
+          }
+        : {}),
       uploadMs: round(best.stages.upload),
       workerPeakRssMb: mb(Math.max(...results.map((r) => r.workerPeak.rss))),
       workerPeakChargedMb: mb(Math.max(...results.map((r) => r.workerPeak.charged))),
       webPeakRssMb: mb(webPeak.rss),
       statusP50Ms: round(median(all), 2),
       statusP99Ms: round(percentile(all, 99), 2),
-      statusIdleP50Ms: round(median(idleLatencies), 2),
-      statusIdleP99Ms: round(percentile(idleLatencies, 99), 2),
-      ...uploads,
+      ...(extras
+        ? {
+            statusIdleP50Ms: round(median(extras.idleLatencies), 2),
+            statusIdleP99Ms: round(percentile(extras.idleLatencies, 99), 2),
+            ...extras.uploads,
+          }
+        : {}),
+      ...(values.split ? { split: { splitPages, ...(await splitCheck(best.ids)), redisCommandsPerPage: round(best.redisCommandsInRun / best.pages, 1) } } : {}),
       ...(values["sse-latency"]
         ? {
             ssePages: sseAll.length,
@@ -321,6 +371,7 @@ async function main(): Promise<void> {
     await queue.close();
     redis.disconnect();
     await s3.proc.stop("SIGTERM");
+    await ownRedis?.stop();
     fs.rmSync(work, { recursive: true, force: true });
     await dropOwnDatabase().catch((error: Error) => process.stderr.write(`could not drop ${databaseUrl}: ${error.message}\n`));
   }

@@ -13,6 +13,8 @@ export interface Proc {
   /** Resolves with the first output line matching `pattern`; rejects on exit or after `timeoutMs`. */
   waitFor(pattern: RegExp, timeoutMs: number): Promise<string>;
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Calls `listener` with every output line from now on (the kept lines are only the last 200). */
+  onLine(listener: (line: string) => void): void;
 }
 
 /** The node flags and script of an npm start script (`node [--flag=value …] path.js`): what production runs. */
@@ -66,6 +68,9 @@ export function startNode(command: { flags: string[]; script: string; args?: str
         listeners.add(listener);
         void exited.then(() => listeners.has(listener) && done(new Error(`${script} exited:\n${lines.slice(-10).join("\n")}`)));
       });
+    },
+    onLine(listener) {
+      listeners.add(listener);
     },
     async stop(signal = "SIGTERM") {
       if (child.exitCode !== null || child.signalCode !== null) return;

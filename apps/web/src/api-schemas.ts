@@ -214,7 +214,10 @@ const documentSummarySchema = z
     filename: z.string(),
     status: documentStatusSchema,
     pageCount: z.number().int().nullable(),
-    pagesDone: z.number().int(),
+    pagesDone: z
+      .number()
+      .int()
+      .describe("How many pages are recorded (the length of `pages`), not the highest page: the page ranges of a split document finish in any order"),
     detector: z.string().nullable(),
     ocr: z.boolean(),
     reusedFrom: z.uuid().nullable().describe("The document whose results were copied into this one (upload with reuse=true)"),

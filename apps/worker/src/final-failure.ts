@@ -51,6 +51,12 @@ export function finalFailureActions(
       if (await documents.markFailed(documentId, code, failureMessages[code]))
         log.error({ documentId, code, err: error }, "document failed after its last attempt");
     },
+    // A range that failed for good (attempts used up, its worker died too often: `stalled`) fails its document with
+    // that code; BullMQ fails the parent job (failParentOnFailure) and the other ranges stop within a page.
+    [JobName.ProcessRange]: async ({ documentId, firstPage, lastPage }, code, error) => {
+      if (await documents.markFailed(documentId, code, failureMessages[code]))
+        log.error({ documentId, range: `${firstPage}-${lastPage}`, code, err: error }, "page range failed after its last attempt; document failed");
+    },
     // Nothing to mark: the scheduler runs it again at its next interval.
     [JobName.Housekeeping]: async (_payload, code, error) => {
       log.error({ code, err: error }, "housekeeping failed after its last attempt; its next scheduled run tries again");
@@ -73,6 +79,13 @@ export function recordFinalFailure(actions: FinalFailureActions, log: Logger, jo
   const name = job.name;
   return (async () => {
     if ((await job.getState()) !== "failed") return; // a retry is scheduled
+    // A split document's job fails because one of its ranges did (BullMQ's failParentOnFailure): that range's own
+    // final action marks the document with the range's code (`stalled`, say), which this one must not race to
+    // `internal`. Housekeeping marks a document whose range's worker died before it could.
+    if (name === JobName.ProcessDocument && ((await job.getDependenciesCount({ failed: true })).failed ?? 0) > 0) {
+      log.info({ documentId: job.id }, "a page range failed; its final action marks the document");
+      return;
+    }
     const payload = parseJobPayload(name, job.data);
     const action = actions[name] as (payload: JobPayload<JobName>, code: FinalFailureCode, error: Error) => Promise<void>;
     await action(payload, finalFailureCode(error), error);

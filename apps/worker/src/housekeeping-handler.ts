@@ -35,6 +35,11 @@ export interface HousekeepingDeps {
  * - the job completed but the document is unfinished (e.g. re-queued by hand): run it again.
  * Then it sweeps storage folders that no row owns (orphan-sweep.ts); a storage failure there is logged and waits
  * for the next run. Safe to run anywhere at any time: enqueueing uses the document id as job id.
+ *
+ * Split documents (docs/splitting.md): only the document's own job is looked at. While its ranges run it is in
+ * `waiting-children` (live); when a range fails for good BullMQ fails it (failParentOnFailure), so a document left
+ * unmarked is marked here; a re-queued one adds the ranges that still have pages to do (a range job that survived
+ * is attached to it again under its id).
  */
 export function housekeepingHandler(deps: HousekeepingDeps): JobHandler<typeof JobName.Housekeeping> {
   return async () => {

@@ -17,7 +17,7 @@ import { recordLimitedPage, recordPageTimings, recordWebhookDelivery } from "@pa
 import { connectRedis, DocumentQueue, JobName, QueueName, WebhookQueue } from "@pagewise/queue";
 import { createObjectStore } from "@pagewise/storage";
 import { ComputePool } from "./compute/compute-pool";
-import { processDocumentHandler } from "./document-handler";
+import { processDocumentHandler, processRangeHandler, type DocumentHandlerDeps } from "./document-handler";
 import { finalFailureActions, recordFinalFailure } from "./final-failure";
 import { dispatcher, type JobHandlers } from "./handlers";
 import { housekeepingHandler } from "./housekeeping-handler";
@@ -79,32 +79,35 @@ async function main(): Promise<void> {
       enqueueWebhookDeliveries({ deliveries, queue: webhookQueue, log }, which);
     let stopping = false;
 
+    const documentDeps: DocumentHandlerDeps = {
+      documents,
+      store,
+      compute,
+      detectorId: env.DETECTOR_MODEL,
+      log,
+      stopping: () => stopping,
+      onPageDone: async (_documentId, page) => {
+        const recorded = [
+          page.timings && recordPageTimings(producerRedis, env.QUEUE_PREFIX, page.timings),
+          page.limited && recordLimitedPage(producerRedis, env.QUEUE_PREFIX, page.limited.outcome, page.limited.reason),
+        ];
+        await Promise.all(recorded).catch((error: unknown) => log.debug({ err: error }, "could not record page metrics"));
+      },
+      limits: {
+        dpi: env.RENDER_DPI,
+        maxPixels: env.MAX_PAGE_PIXELS,
+        maxDeclaredPixels: env.MAX_IMAGE_PIXELS,
+        maxPages: env.MAX_PAGES,
+        maxSourceBytes: env.MAX_UPLOAD_BYTES,
+        pageTimeoutMs: env.PAGE_TIMEOUT_SECONDS * 1000,
+        pageFailurePolicy: env.PAGE_FAILURE_POLICY,
+        documentTimeoutMs: env.DOCUMENT_TIMEOUT_SECONDS * 1000,
+      },
+      split: env.SPLIT_PAGES > 0 ? { pages: env.SPLIT_PAGES, enqueueRanges: (parent, ranges) => queue.enqueueRanges(parent, ranges) } : undefined,
+    };
     const handlers: JobHandlers = {
-      [JobName.ProcessDocument]: processDocumentHandler({
-        documents,
-        store,
-        compute,
-        detectorId: env.DETECTOR_MODEL,
-        log,
-        stopping: () => stopping,
-        onPageDone: async (_documentId, page) => {
-          const recorded = [
-            page.timings && recordPageTimings(producerRedis, env.QUEUE_PREFIX, page.timings),
-            page.limited && recordLimitedPage(producerRedis, env.QUEUE_PREFIX, page.limited.outcome, page.limited.reason),
-          ];
-          await Promise.all(recorded).catch((error: unknown) => log.debug({ err: error }, "could not record page metrics"));
-        },
-        limits: {
-          dpi: env.RENDER_DPI,
-          maxPixels: env.MAX_PAGE_PIXELS,
-          maxDeclaredPixels: env.MAX_IMAGE_PIXELS,
-          maxPages: env.MAX_PAGES,
-          maxSourceBytes: env.MAX_UPLOAD_BYTES,
-          pageTimeoutMs: env.PAGE_TIMEOUT_SECONDS * 1000,
-          pageFailurePolicy: env.PAGE_FAILURE_POLICY,
-          documentTimeoutMs: env.DOCUMENT_TIMEOUT_SECONDS * 1000,
-        },
-      }),
+      [JobName.ProcessDocument]: processDocumentHandler(documentDeps),
+      [JobName.ProcessRange]: processRangeHandler(documentDeps),
       [JobName.Housekeeping]: housekeepingHandler({
         documents,
         queue,
@@ -167,7 +170,7 @@ async function main(): Promise<void> {
     await changes?.start();
     await Promise.all([worker.waitUntilReady(), webhookWorker.waitUntilReady()]);
     await queue.scheduleHousekeeping(env.HOUSEKEEPING_INTERVAL_SECONDS * 1000);
-    log.info({ queue: QueueName.Documents, concurrency: env.WORKER_CONCURRENCY, detector: env.DETECTOR_MODEL }, "worker started");
+    log.info({ queue: QueueName.Documents, concurrency: env.WORKER_CONCURRENCY, detector: env.DETECTOR_MODEL, splitPages: env.SPLIT_PAGES }, "worker started");
 
     const rssReporter = startRssReporter(producerRedis, env.QUEUE_PREFIX, compute, log);
 

@@ -183,6 +183,11 @@ export const workerEnvSchema = commonEnvSchema.extend({
   /** Storage folders no row owns are removed once their newest object is this old (an upload in flight is younger). */
   HOUSEKEEPING_ORPHAN_GRACE_SECONDS: int(3600, 60),
   WORKER_CONCURRENCY: int(1, 1),
+  /**
+   * A document with more pages is processed as page ranges of this many pages, child jobs of its job that any worker
+   * takes (docs/splitting.md); 0: never split. Chosen by measurement (docs/benchmarks.md, "Splitting").
+   */
+  SPLIT_PAGES: int(24, 0),
   /** Webhook deliveries sent at once per worker process. */
   WEBHOOK_CONCURRENCY: int(8, 1),
 }).refine(clusterPrefixNeedsHashTag, clusterPrefixProblem);

@@ -27,11 +27,21 @@ export interface VersionedDocument {
   version: string;
 }
 
+/**
+ * A row and its pages are two reads, and a page recorded between them (its row and `pagesDone` are written in one
+ * transaction) makes them disagree, which the ranges of a split document recording pages at once make likely.
+ * Readers read again until `pagesDone` is the number of pages read, a few times at most.
+ */
+const CONSISTENT_READS = 3;
+
 /** The document with its pages in page order, or null. Both queries run at once, on two pooled connections. */
 export async function readDocumentWithPages(pool: pg.Pool, id: string): Promise<DocumentWithPages | null> {
-  const [documents, pages] = await Promise.all([pool.query<Document>(documentSql, [id]), pool.query<Page>(pagesSql, [id])]);
-  const document = documents.rows[0];
-  return document ? { ...document, pages: pages.rows } : null;
+  for (let read = 1; ; read++) {
+    const [documents, pages] = await Promise.all([pool.query<Document>(documentSql, [id]), pool.query<Page>(pagesSql, [id])]);
+    const document = documents.rows[0];
+    if (!document) return null;
+    if (document.pagesDone === pages.rows.length || read >= CONSISTENT_READS) return { ...document, pages: pages.rows };
+  }
 }
 
 /** The document row alone (one indexed read) with its version, or null. */
@@ -43,9 +53,26 @@ export async function readVersionedDocument(pool: pg.Pool, id: string): Promise<
   return { document, version: rowVersion };
 }
 
-/** A document's pages in page order. */
-export async function readPages(pool: pg.Pool, id: string): Promise<Page[]> {
-  return (await pool.query<Page>(pagesSql, [id])).rows;
+/**
+ * The pages of a row just read with its version, in page order; when a page was recorded in between, the row is read
+ * again (its newer version is returned with the pages that agree with it).
+ */
+export async function readPagesOf(pool: pg.Pool, row: VersionedDocument): Promise<{ row: VersionedDocument; pages: Page[] }> {
+  let current = row;
+  for (let read = 1; ; read++) {
+    const pages = (await pool.query<Page>(pagesSql, [current.document.id])).rows;
+    if (current.document.pagesDone === pages.length || read >= CONSISTENT_READS) return { row: current, pages };
+    current = (await readVersionedDocument(pool, current.document.id)) ?? current;
+  }
+}
+
+/** The numbers of the pages recorded from `first` to `last`: what a range resumes after. */
+export async function readRecordedPages(pool: pg.Pool, id: string, first: number, last: number): Promise<number[]> {
+  const { rows } = await pool.query<{ number: number }>(
+    "SELECT number FROM pages WHERE document_id = $1 AND number BETWEEN $2 AND $3 ORDER BY number",
+    [id, first, last],
+  );
+  return rows.map((r) => r.number);
 }
 
 export async function readStatus(pool: pg.Pool, id: string): Promise<DocumentStatus | undefined> {

@@ -1,5 +1,5 @@
 import type { Db } from "./client";
-import { readDocumentWithPages, readPages, readStatus, readVersionedDocument, type VersionedDocument } from "./document-read";
+import { readDocumentWithPages, readPagesOf, readStatus, readVersionedDocument, type VersionedDocument } from "./document-read";
 import { DocumentStatus, type Document, type DocumentWithPages, type NewDocument, type Page } from "./document-row";
 import { readQueueAhead, readRecentThroughput, type QueueAhead, type RecentThroughput } from "./queue-position";
 import { webTransitions, type ReusedPageKeys } from "./web-transitions";
@@ -101,9 +101,9 @@ export class DocumentRepository {
     return readRecentThroughput(this.db.pool, windowSeconds);
   }
 
-  /** A document's pages in page order (SQL). */
-  pagesOf(documentId: string): Promise<Page[]> {
-    return readPages(this.db.pool, documentId);
+  /** The pages of a row read with findVersioned (in page order), with the row again if a page was recorded in between (SQL). */
+  pagesOf(row: VersionedDocument): Promise<{ row: VersionedDocument; pages: Page[] }> {
+    return readPagesOf(this.db.pool, row);
   }
 
   /** The same read through Prisma: the reference the SQL read is tested against. */

@@ -1,11 +1,15 @@
 import type pg from "pg";
-import { readDocumentWithPages, readStatus, readUnfinishedOlderThan } from "./document-read";
+import { readDocumentWithPages, readRecordedPages, readStatus, readUnfinishedOlderThan, readVersionedDocument } from "./document-read";
 import type { Document, DocumentStatus, DocumentWithPages, PageRecord } from "./document-row";
 import { workerTransitions } from "./worker-transitions";
 
 /** What the worker reads and writes of a document: the reads in SQL and the worker's transitions, on one pool. */
 export interface DocumentProgress {
   find(id: string): Promise<DocumentWithPages | null>;
+  /** The row alone (a range job reads its document without claiming it). */
+  read(id: string): Promise<Document | null>;
+  /** The numbers of the pages recorded from `first` to `last`, ascending. */
+  recordedPages(id: string, first: number, last: number): Promise<number[]>;
   statusOf(id: string): Promise<DocumentStatus | undefined>;
   claim(id: string, detector: string, dpi?: number): Promise<Document | null>;
   /** Records the source's sha256 where the upload did not (a direct upload without reuse). */
@@ -23,6 +27,8 @@ export class PgDocumentProgress implements DocumentProgress {
   constructor(private readonly pool: pg.Pool) {}
 
   find = (id: string) => readDocumentWithPages(this.pool, id);
+  read = async (id: string) => (await readVersionedDocument(this.pool, id))?.document ?? null;
+  recordedPages = (id: string, first: number, last: number) => readRecordedPages(this.pool, id, first, last);
   statusOf = (id: string) => readStatus(this.pool, id);
   unfinishedOlderThan = (olderThanMs: number, limit: number) => readUnfinishedOlderThan(this.pool, olderThanMs, limit);
 

@@ -39,10 +39,12 @@ export const workerTransitions = {
   },
 
   /**
-   * Upserts the page (re-delivery never duplicates; timings not given keep what was there) and advances pagesDone,
-   * which never goes backwards. One statement, so both happen or neither. The document row is written even when
-   * pagesDone stays (a page done again on a retry): its version (updatedAt, xmin) then says that a page changed, and
-   * its trigger notifies the web.
+   * Upserts the page (re-delivery never duplicates; timings not given keep what was there) and counts it in pagesDone
+   * when it is new: pagesDone is the number of page rows, not the highest page, because the ranges of a split
+   * document finish out of order (docs/splitting.md). One statement, so both happen or neither; concurrent ranges
+   * each add one (the UPDATE re-reads the row another committed). The document row is written even when pagesDone
+   * stays (a page done again on a retry): its version (updatedAt, xmin) then says that a page changed, and its
+   * trigger notifies the web.
    */
   async recordPage(pool: Pick<pg.Pool, "query">, documentId: string, page: PageRecord): Promise<void> {
     const t = page.timings;
@@ -57,8 +59,8 @@ export const workerTransitions = {
            skipped_reason = EXCLUDED.skipped_reason, render_ms = COALESCE(EXCLUDED.render_ms, pages.render_ms),
            inference_ms = COALESCE(EXCLUDED.inference_ms, pages.inference_ms),
            annotate_ms = COALESCE(EXCLUDED.annotate_ms, pages.annotate_ms), upload_ms = COALESCE(EXCLUDED.upload_ms, pages.upload_ms)
-         RETURNING number)
-       UPDATE documents SET pages_done = GREATEST(pages_done, (SELECT number FROM page)), updated_at = now()
+         RETURNING (xmax = 0) AS inserted)
+       UPDATE documents SET pages_done = pages_done + (SELECT CASE WHEN inserted THEN 1 ELSE 0 END FROM page), updated_at = now()
        WHERE id = $1`,
       [
         documentId,
@@ -83,13 +85,15 @@ export const workerTransitions = {
    * Uploads a page's objects and records it while the document row is share-locked, so that a deletion (which locks
    * the row for update, document-deletions.ts) waits until the page is stored and recorded, and a page that starts
    * after a deletion finds no row and stores nothing: no object is ever written under a deleted document's prefix.
-   * False, with nothing uploaded, when the document is gone.
+   * False, with nothing uploaded, when the document is gone. `FOR KEY SHARE`, the weakest lock a deletion's
+   * `FOR UPDATE` waits for: two ranges of a split document recording pages at once each then update the row in turn,
+   * where two `FOR SHARE` holders would deadlock upgrading to the UPDATE's lock.
    */
   async recordPageExclusively(pool: pg.Pool, documentId: string, page: PageRecord, upload: () => Promise<void>): Promise<boolean> {
     const client = await pool.connect();
     try {
       await client.query("BEGIN");
-      const { rowCount } = await client.query("SELECT 1 FROM documents WHERE id = $1 FOR SHARE", [documentId]);
+      const { rowCount } = await client.query("SELECT 1 FROM documents WHERE id = $1 FOR KEY SHARE", [documentId]);
       if (rowCount !== 1) {
         await client.query("ROLLBACK");
         return false;

@@ -5,4 +5,4 @@ export { defaultJobOptions, HOUSEKEEPING_SCHEDULER_ID } from "./options";
 export { createRedisClient } from "./connection";
 export type { RedisClient } from "./connection";
 export { connectRedis } from "./connect";
-export { DocumentQueue, WebhookQueue } from "./producer";
+export { DocumentQueue, WebhookQueue, rangeJobId } from "./producer";

@@ -8,6 +8,11 @@ export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
 export const JobName = {
   ProcessDocument: "process-document",
+  /**
+   * Pages `firstPage`..`lastPage` of a document longer than SPLIT_PAGES: a child of its `process-document` job in a
+   * BullMQ flow (docs/splitting.md). Job id: `rangeJobId` (never the document id).
+   */
+  ProcessRange: "process-range",
   Housekeeping: "housekeeping",
   DeliverWebhook: "deliver-webhook",
 } as const;

@@ -19,6 +19,16 @@ export const defaultJobOptions: Record<JobName, JobsOptions> = {
     removeOnComplete: { age: 24 * 3600, count: 1000 },
     removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
   },
+  // A range's failure fails its parent (and so ends the document's flow); its final-failure action marks the
+  // document failed with the range's code. Completed ranges are removed at once: their pages are in PostgreSQL, and
+  // a parent that runs again (a retry) can add a range under the same id.
+  [JobName.ProcessRange]: {
+    attempts: 5,
+    backoff: { type: "exponential", delay: 2000, jitter: 0.5 },
+    removeOnComplete: true,
+    removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
+    failParentOnFailure: true,
+  },
   [JobName.DeliverWebhook]: {
     attempts: WEBHOOK_ATTEMPTS,
     backoff: { type: "exponential", delay: 6000, jitter: 0.5 },

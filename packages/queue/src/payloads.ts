@@ -10,6 +10,16 @@ import { JobName } from "./names";
  */
 const jobPayloadSchemas = {
   [JobName.ProcessDocument]: z.object({ documentId: z.uuid() }),
+  /**
+   * A page range of a split document. `deadline` (epoch ms) is the document's time limit, set once when the parent
+   * split it, so that DOCUMENT_TIMEOUT_SECONDS applies to the document, not to each range.
+   */
+  [JobName.ProcessRange]: z.object({
+    documentId: z.uuid(),
+    firstPage: z.int().min(1),
+    lastPage: z.int().min(1),
+    deadline: z.int().min(0),
+  }),
   [JobName.Housekeeping]: z.object({}),
   /** A row of webhook_deliveries (its event, target and body are there): `msg_` + 32 hex digits. */
   [JobName.DeliverWebhook]: z.object({ deliveryId: z.string().regex(/^msg_[0-9a-f]{32}$/) }),

@@ -1,4 +1,4 @@
-import { Queue } from "bullmq";
+import { FlowProducer, Queue, type ParentOptions } from "bullmq";
 import type { RedisClient } from "./connection";
 import { JobName, QueueName } from "./names";
 import { defaultJobOptions, HOUSEKEEPING_SCHEDULER_ID } from "./options";
@@ -10,8 +10,12 @@ import { parseJobPayload, type JobPayload } from "./payloads";
  */
 export class DocumentQueue {
   readonly queue: Queue;
+  private flows: FlowProducer | undefined;
 
-  constructor(connection: RedisClient, prefix: string) {
+  constructor(
+    private readonly connection: RedisClient,
+    private readonly prefix: string,
+  ) {
     this.queue = new Queue(QueueName.Documents, { connection, prefix });
   }
 
@@ -26,12 +30,37 @@ export class DocumentQueue {
   }
 
   /**
-   * Removes a document's job so the same id can be enqueued again (retry) or is not picked (cancel).
-   * Returns false when the job is locked by a worker (it then sees the document's status between pages).
+   * Adds a split document's page ranges as children of its `process-document` job (`parent`: the job itself, which
+   * then waits for them: docs/splitting.md), in one atomic FlowProducer call. Ids are `rangeJobId`, so adding a range
+   * that is still waiting or running again is a no-op.
+   */
+  async enqueueRanges(parent: ParentOptions, ranges: Array<JobPayload<typeof JobName.ProcessRange>>): Promise<void> {
+    const name = JobName.ProcessRange;
+    this.flows ??= new FlowProducer({ connection: this.connection, prefix: this.prefix });
+    await this.flows.addBulk(
+      ranges.map((range) => {
+        const data = parseJobPayload(name, range);
+        return {
+          name,
+          queueName: QueueName.Documents,
+          data,
+          opts: { ...defaultJobOptions[name], jobId: rangeJobId(data.documentId, data.firstPage, data.lastPage), parent },
+        };
+      }),
+    );
+  }
+
+  /**
+   * Removes a document's job so the same id can be enqueued again (retry) or is not picked (cancel), with its range
+   * jobs if it was split. Returns false when the job or one of its ranges is locked by a worker (which sees the
+   * document's status between pages); its ranges that are not running are removed all the same, so that none starts.
    */
   async removeJob(documentId: string): Promise<boolean> {
     try {
-      return (await this.queue.remove(documentId)) === 1;
+      if ((await this.queue.remove(documentId)) === 1) return true;
+      const job = await this.queue.getJob(documentId);
+      if (job) await job.removeUnprocessedChildren();
+      return false;
     } catch {
       return false;
     }
@@ -70,8 +99,17 @@ export class DocumentQueue {
   }
 
   async close(): Promise<void> {
+    await this.flows?.close();
     await this.queue.close();
   }
+}
+
+/**
+ * A range job's id: never the document id (which is its parent's), and without `:`, which BullMQ refuses in custom
+ * ids. Deterministic, so a parent that adds its ranges twice (it crashed in between) adds each once.
+ */
+export function rangeJobId(documentId: string, firstPage: number, lastPage: number): string {
+  return `${documentId}-pages-${firstPage}-${lastPage}`;
 }
 
 /**

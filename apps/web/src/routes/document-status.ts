@@ -59,8 +59,9 @@ export function documentStatusHandler(deps: AppDeps): RequestHandler {
     const answer = await deps.statusBodies.get(
       id,
       () => deps.documents.findVersioned(id),
-      async (row) => {
-        const pages = await deps.documents.pagesOf(id);
+      async (read) => {
+        // Pages recorded since the row was read come with the row's newer version, so that pagesDone counts them.
+        const { row, pages } = await deps.documents.pagesOf(read);
         return serialize(req, await presentDocument({ ...row.document, pages }, deps.store));
       },
     );

@@ -5,6 +5,7 @@ import type { ObjectStore } from "@pagewise/storage";
 import type { ComputePool } from "../compute/compute-pool";
 import type { PageLimitReason } from "@pagewise/core";
 import type { PageTimings } from "@pagewise/metrics";
+import type { PageRange } from "./ranges";
 
 /**
  * What happens to a page that crosses the compute child's memory ceiling or the page time limit: `skip` retries it
@@ -35,6 +36,20 @@ export interface PageDone {
   limited?: { outcome: "degraded" | "skipped"; reason: PageLimitReason };
 }
 
+/**
+ * Splitting a long document into page ranges (docs/splitting.md): the job of a document with more than `pages`
+ * pages does not process them itself; it adds its ranges as child jobs and waits for them.
+ */
+export interface Splitting {
+  /** SPLIT_PAGES. */
+  pages: number;
+  /**
+   * Adds `ranges` as children of this document's job (their time limit: `deadline`, epoch ms) and moves the job to
+   * wait for them. False when none of its children is pending any more (they all ended in the meantime).
+   */
+  waitFor(ranges: PageRange[], deadline: number): Promise<boolean>;
+}
+
 /** Everything a step may use. Steps get ids and services, never a whole world. */
 export interface PipelineContext {
   documentId: string;
@@ -47,4 +62,6 @@ export interface PipelineContext {
   /** True once the worker is shutting down: stop between pages and hand the job back. */
   stopping: () => boolean;
   onPageDone: (page: PageDone) => Promise<void>;
+  /** Absent: every document is processed by its own job, however long (SPLIT_PAGES=0, or a range job itself). */
+  split?: Splitting;
 }
