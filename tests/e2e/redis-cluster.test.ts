@@ -15,8 +15,8 @@ const FINAL = ["succeeded", "failed", "cancelled"];
 /**
  * Web and worker as real processes on a three-node Redis Cluster (redis-server on loopback, started here): upload,
  * processing, status, metrics and cancel. REDIS_URL points where nothing listens, so any part that went around the
- * one path to the cluster (connectRedis) would fail. SPLIT_PAGES is small, so that once documents are split into
- * page ranges (BullMQ flows) the uploads below are split; until then the worker ignores it.
+ * one path to the cluster (connectRedis) would fail. SPLIT_PAGES is small, so the uploads below are split into page
+ * ranges: BullMQ flows, whose parent and children must share the hash-tagged prefix's slot.
  */
 describe("web and worker on a Redis Cluster (real processes)", () => {
   let cluster: RedisCluster;
@@ -60,6 +60,8 @@ describe("web and worker on a Redis Cluster (real processes)", () => {
     expect(doc).toMatchObject({ status: "succeeded", pageCount: 4, pagesDone: 4 });
     expect(doc.pages.map((p) => p.number)).toEqual([1, 2, 3, 4]);
     expect([...pagesDoneIn(worker, id)].sort()).toEqual([1, 2, 3, 4]);
+    // Split in two ranges (SPLIT_PAGES=2): a BullMQ flow, parent and children in the prefix's one slot.
+    expect(worker.lines.some((l) => l.includes(id) && l.includes('"ranges":2') && l.includes("document split into page ranges"))).toBe(true);
 
     const metrics = await (await fetch(`${stack.base}/metrics`)).text();
     expect(metrics).toMatch(/^pagewise_queue_backlog_jobs 0$/m);
@@ -76,7 +78,8 @@ describe("web and worker on a Redis Cluster (real processes)", () => {
     const id = (await stack.upload("slides-beamer-conference-talk.pdf")).body.id as string; // 31 pages
     await statusUntil(id, (d) => d.pagesDone >= 2 || FINAL.includes(d.status), 120_000);
     expect((await stack.post(`/api/documents/${id}/cancel`)).status).toBe(200);
-    await worker.waitForLine(/document cancelled; stopping/, 30_000);
+    // The document's own job ends (split or not: with ranges, once every range has seen the cancel and stopped).
+    await worker.waitForLine(new RegExp(`"jobId":"${id}".*"msg":"job finished"`), 30_000);
     const doc = await stack.get<Doc>(`/api/documents/${id}`);
     expect(doc.status).toBe("cancelled");
     expect(doc.pagesDone).toBeGreaterThanOrEqual(2);
