@@ -22,10 +22,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { parseArgs } from "node:util";
 import { Queue, QueueEvents } from "bullmq";
 import { Client } from "pg";
 import { findOnPath, startRedisServer } from "@pagewise/launcher/redis";
+import { parseArgsOrUsage } from "./args";
 import { connectRedis, QueueName } from "@pagewise/queue";
 import { treeCpuSeconds } from "./cpu";
 import { firstPageRecorded } from "./first-page";
@@ -39,7 +39,12 @@ import { redisCommands, SplitFigures } from "./split-figures";
 import { dropDatabase, processEnv, startS3, storageEnv } from "./stack";
 import { median, percentile, round } from "./stats";
 
-const { values } = parseArgs({
+const usage =
+  "usage: npm run bench -- --pdf FILE [--dpi 150] [--runs N] [--workers 1] [--documents 1] [--storage s3|local] [--pin-workers]\n" +
+  "                        [--split [--split-pages N]] [--first-pages 3] [--cpu-prof DIR] [--sse-latency] [--json]\n" +
+  "       npm run bench -- --uploads-only [--uploads 200] [--storage s3|local] [--cpu-prof DIR] [--json]\n" +
+  "BENCH_ROOT=DIR runs another checkout's build (web, worker, S3 server) with this bench's measurements.\n";
+const { values } = parseArgsOrUsage({
   options: {
     pdf: { type: "string" },
     dpi: { type: "string", default: "150" },
@@ -61,14 +66,9 @@ const { values } = parseArgs({
     /** Default: the worker's own default SPLIT_PAGES (read back from its "worker started" line). */
     "split-pages": { type: "string" },
   },
-});
+}, usage);
 if (!values.pdf && !values["uploads-only"]) {
-  process.stderr.write(
-    "usage: npm run bench -- --pdf FILE [--dpi 150] [--runs N] [--workers 1] [--documents 1] [--storage s3|local] [--pin-workers]\n" +
-      "                        [--split [--split-pages N]] [--first-pages 3] [--cpu-prof DIR] [--json]\n" +
-      "       npm run bench -- --uploads-only [--uploads 200] [--storage s3|local] [--cpu-prof DIR] [--json]\n" +
-      "BENCH_ROOT=DIR runs another checkout's build (web, worker, S3 server) with this bench's measurements.\n",
-  );
+  process.stderr.write(usage);
   process.exit(2);
 }
 const pdf = path.resolve(values.pdf ?? values["upload-pdf"]);

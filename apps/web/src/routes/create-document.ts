@@ -9,7 +9,7 @@ import { answerReused, createReusedDocument, findReusable, storedSha256 } from "
 import { sourceKindOr4xx, storedSourceOf, type StoredSource } from "../source-storage";
 import { cutToTitleLength, multipartPdf, requestFingerprint, titleFromFilename } from "../upload";
 import { parse } from "../validate";
-import { uploadOptions } from "../upload-options";
+import { uploadOptions, type UploadOptions } from "../upload-options";
 import { enqueueAndAnswer, replay } from "./admit-document";
 
 const noPolicy = { webhooksEnabled: false, allowPrivateWebhooks: false };
@@ -24,6 +24,22 @@ function fingerprintOf(options: { callbackUrl: string | null; webhookPages: bool
   return {
     ...(options.callbackUrl ? { callbackUrl: options.callbackUrl } : {}),
     ...(options.webhookPages ? { webhookPages: true } : {}),
+  };
+}
+
+/** A new document's row: its source, the title given (else one from the file name), the idempotency key, the options. */
+function newDocument(
+  source: Pick<NewDocument, "id" | "filename" | "sourceKey" | "sourceBytes" | "sourceSha256" | "ocr">,
+  title: string | undefined,
+  idempotency: { key: string; fingerprint: string } | undefined,
+  options: UploadOptions,
+): NewDocument {
+  return {
+    ...source,
+    title: title ?? titleFromFilename(source.filename),
+    idempotencyKey: idempotency?.key,
+    idempotencyFingerprint: idempotency?.fingerprint,
+    ...options,
   };
 }
 
@@ -130,18 +146,12 @@ async function multipartRow(req: Request, deps: AppDeps, file: StoredSource): Pr
   const earlier = idempotency ? await deps.documents.findByIdempotencyKey(idempotency.key) : null;
   if (idempotency && earlier) return { replay: earlier, idempotency };
   const reusable = reuse ? await findReusable(deps, file.sha256, ocr) : null;
-  const input: NewDocument = {
-    id: file.documentId,
-    title: fields.title ?? titleFromFilename(filename),
-    filename,
-    sourceKey: file.sourceKey,
-    sourceBytes: file.size,
-    idempotencyKey: idempotency ? idempotency.key : undefined,
-    idempotencyFingerprint: idempotency ? idempotency.fingerprint : undefined,
-    ocr,
-    ...options,
-    sourceSha256: file.sha256,
-  };
+  const input = newDocument(
+    { id: file.documentId, filename, sourceKey: file.sourceKey, sourceBytes: file.size, sourceSha256: file.sha256, ocr },
+    fields.title,
+    idempotency || undefined,
+    options,
+  );
   try {
     const reused = reusable && (await createReusedDocument(deps, input, reusable));
     if (reused) return { reused };
@@ -189,18 +199,12 @@ async function fromDirectUpload(req: Request, res: Response, deps: AppDeps, key:
   const reusable = sourceSha256 ? await findReusable(deps, sourceSha256, ocr) : null;
 
   const id = randomUUID();
-  const input: NewDocument = {
-    id,
-    title: body.title ?? titleFromFilename(upload.filename),
-    filename: upload.filename,
-    sourceKey: upload.objectKey,
-    sourceBytes: stored.size,
-    idempotencyKey: idempotency ? idempotency.key : undefined,
-    idempotencyFingerprint: idempotency ? idempotency.fingerprint : undefined,
-    ocr,
-    ...options,
-    sourceSha256,
-  };
+  const input = newDocument(
+    { id, filename: upload.filename, sourceKey: upload.objectKey, sourceBytes: stored.size, sourceSha256, ocr },
+    body.title,
+    idempotency || undefined,
+    options,
+  );
   let consumedBy: string | null;
   try {
     if (reusable) {
