@@ -42,7 +42,9 @@ export const storedSourceOf = (req: Request): StoredSource | undefined => req.fi
  */
 export class SourceInspector extends Transform {
   readonly kind: Promise<SourceKind>;
-  size = 0;
+  // Not `size`: lib-storage's Upload reads a body's `size` as its total length, and a stream longer than 5 MB then
+  // failed its part count ("Expected 1 part(s) but uploaded 2").
+  bytesRead = 0;
   /** Hex sha256 of every byte, once the stream has ended. */
   sha256 = "";
   private readonly hash = createHash("sha256");
@@ -57,8 +59,8 @@ export class SourceInspector extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.size += chunk.length;
-    if (this.size > this.maxBytes) return callback(apiError("file_too_large", { limit: this.maxBytes }));
+    this.bytesRead += chunk.length;
+    if (this.bytesRead > this.maxBytes) return callback(apiError("file_too_large", { limit: this.maxBytes }));
     this.hash.update(chunk);
     if (!this.head) return callback(null, chunk);
     this.head.push(chunk);
@@ -125,7 +127,7 @@ export function sourceStorage(store: ObjectStore, maxBytes: number): StorageEngi
         })
         .then(
           (kind) => {
-            const stored: StoredSource = { documentId, sourceKey, size: inspector.size, sha256: inspector.sha256, kind };
+            const stored: StoredSource = { documentId, sourceKey, size: inspector.bytesRead, sha256: inspector.sha256, kind };
             callback(null, stored as unknown as Partial<Express.Multer.File>);
           },
           (error: unknown) => {
