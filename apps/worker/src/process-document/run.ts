@@ -61,7 +61,7 @@ export async function processDocument(ctx: PipelineContext): Promise<Outcome> {
  */
 export async function processRange(ctx: PipelineContext, range: PageRange): Promise<"done" | "cancelled"> {
   const doc = await ctx.documents.read(ctx.documentId);
-  if (!doc || (doc.status !== "processing" && doc.status !== "queued")) {
+  if (!doc || !isUnfinished(doc.status)) {
     ctx.log.info({ status: doc?.status ?? "deleted" }, "document is finished, cancelled or gone; range not processed");
     return "cancelled";
   }
