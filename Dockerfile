@@ -1,5 +1,5 @@
 # Pagewise: one image for both process types.
-#   web (default):  node --max-semi-space-size=1 --liftoff-only apps/web/dist/main.js      (= npm run start:web; binds 0.0.0.0:$PORT)
+#   web (default):  node --max-semi-space-size=4 --liftoff-only apps/web/dist/main.js      (= npm run start:web; binds 0.0.0.0:$PORT)
 #   worker:         node --max-semi-space-size=1 --lite-mode --no-expose-wasm apps/worker/dist/main.js   (= npm run start:worker)
 #   migrations:     npm run migrate                 (Heroku release phase, compose `migrate` service)
 # The processes are started with node, not npm: npm exits 143 on SIGTERM and does not wait for its child.
@@ -79,4 +79,4 @@ RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 # Documentation only: the web process listens on $PORT (Heroku sets it; 3000 otherwise).
 EXPOSE 3000
-CMD ["node", "--max-semi-space-size=1", "--liftoff-only", "apps/web/dist/main.js"]
+CMD ["node", "--max-semi-space-size=4", "--liftoff-only", "apps/web/dist/main.js"]
