@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Text-line detection quality against the PDF's own text layer, on the corpus's born-digital pages.
 //   npm run quality                     (builds first; or: node scripts/quality.js after npm run build)
-//   DETECTOR_MODEL=ppocr-det RENDER_DPI=150 DETECTOR_MAX_SIDE=960 node scripts/quality.js
+//   DETECTOR_MODEL=ppocr-det RENDER_DPI=150 DETECTOR_MAX_SIDE=960 node scripts/quality.js   (the float model;
+//   the detector's settings are the worker's: DETECTOR_MODEL, DETECTOR_THREADS, DETECTOR_MAX_SIDE, YOLO_*)
 // Matching rule (packages/pipeline/src/text-layer-match.ts, the same as tests/corpus/detector-corpus-fixtures):
 // recall = text items whose centre lies inside a detection / text items; precision = detections overlapping a
 // text item / detections. Text items = those holding a letter or digit (scripts/born-digital-pages.js). Totals are
 // micro-averaged over all pages.
 const fs = require("node:fs");
 const path = require("node:path");
+const { detectorEnvSchema, detectorOptionsFrom, parseEnv } = require("../packages/config/dist");
 const { createDetector } = require("../packages/detector/dist");
 const { openPdf } = require("../packages/pdf/dist");
 const { matchTextLayer, parsePageRange } = require("../packages/pipeline/dist");
@@ -15,9 +17,11 @@ const { bornDigital, corpusDir, isWordItem } = require("./born-digital-pages");
 
 async function main() {
   const dpi = Number(process.env.RENDER_DPI || 150);
-  const maxSide = Number(process.env.DETECTOR_MAX_SIDE || 960);
-  const model = process.env.DETECTOR_MODEL || "ppocr-det";
-  const detector = createDetector(model, { threads: Number(process.env.DETECTOR_THREADS || 1), maxSide, modelPath: process.env.YOLO_MODEL_PATH });
+  // The detector's settings as the worker reads them (same schema, same defaults).
+  const settings = parseEnv(detectorEnvSchema, process.env);
+  const model = settings.DETECTOR_MODEL;
+  const maxSide = settings.DETECTOR_MAX_SIDE;
+  const detector = createDetector(model, detectorOptionsFrom(settings));
   await detector.load();
   const total = { textItems: 0, textItemsFound: 0, detections: 0, detectionsOnText: 0, pages: 0 };
   const pct = (a, b) => (b ? ((100 * a) / b).toFixed(1) : "–");

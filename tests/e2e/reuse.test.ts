@@ -41,7 +41,7 @@ describe("upload with reuse=true (real processes, S3)", () => {
     const { createHash } = await import("node:crypto");
     expect({ sha: row.sourceSha256, detector: row.detector, dpi: row.dpi }).toEqual({
       sha: createHash("sha256").update(bytes).digest("hex"),
-      detector: "ppocr-det",
+      detector: "ppocr-det-int8",
       dpi: 150,
     });
   });

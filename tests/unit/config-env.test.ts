@@ -8,7 +8,7 @@ describe("environment schemas", () => {
     expect(web.REDIS_URL).toBe("redis://127.0.0.1:6379");
     expect(web.DATA_DIR).toBe("./data");
     const worker = parseEnv(workerEnvSchema, {});
-    expect(worker.DETECTOR_MODEL).toBe("ppocr-det");
+    expect(worker.DETECTOR_MODEL).toBe("ppocr-det-int8");
     expect(worker.RENDER_DPI).toBe(150);
   });
 

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { ConfigError, detectorEnvSchema, detectorOptionsFrom, parseEnv, workerEnvSchema } from "@pagewise/config";
 import { detectorIds } from "@pagewise/core";
 import { detectorFlags, detectorFromFlags } from "@pagewise/cli/detector-flags";
@@ -26,9 +27,11 @@ describe("detector settings: one path from configuration to the adapter's option
     });
   });
 
-  it("gives every setting its default", () => {
-    expect(detectorOptionsFrom(parseEnv(workerEnvSchema, {}))).toEqual({
-      threads: 1,
+  it("gives every setting its default: the INT8 model, two threads where two cores may be used", () => {
+    const env = parseEnv(workerEnvSchema, {});
+    expect(env.DETECTOR_MODEL).toBe("ppocr-det-int8");
+    expect(detectorOptionsFrom(env)).toEqual({
+      threads: Math.min(2, availableParallelism()),
       maxSide: 960,
       modelPath: undefined,
       labelsPath: undefined,

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { detectorIds, unknownDetector, webhookSecretBytes } from "@pagewise/core";
 import { hashTagOf } from "./redis";
@@ -65,7 +66,19 @@ const clusterPrefixProblem = {
 };
 
 /** Checked against the adapters' ids (core's `detectorIds`, no adapter loaded), so a typo stops a process at start. */
-const detectorModel = z.enum(detectorIds, { error: (issue) => unknownDetector(String(issue.input)) }).default("ppocr-det");
+/**
+ * The default detector is PP-OCRv4 det quantized to INT8: on the benchmark manual with two threads it is what takes
+ * a worker past 4.4 pages/s at the same peak memory, and `npm run quality` scores it within a point of the float
+ * model (docs/benchmarks.md, Performance). `ppocr-det` is the float model, one setting away.
+ */
+const detectorModel = z.enum(detectorIds, { error: (issue) => unknownDetector(String(issue.input)) }).default("ppocr-det-int8");
+
+/**
+ * onnxruntime's intra-op threads: two where the process may use two cores or more, since an inference blocks the
+ * compute child's JavaScript thread (and the page's other steps) until it ends; one where the process is confined to
+ * one core (a pinned worker, a one-core machine), which a second thread would only share.
+ */
+const defaultDetectorThreads = Math.min(2, availableParallelism());
 
 /** Variables every process reads. */
 export const commonEnvSchema = z.object({
@@ -143,7 +156,7 @@ export const webEnvSchema = commonEnvSchema.extend({
  */
 export const detectorEnvSchema = z.object({
   DETECTOR_MODEL: detectorModel,
-  DETECTOR_THREADS: int(1, 1),
+  DETECTOR_THREADS: int(defaultDetectorThreads, 1),
   DETECTOR_MAX_SIDE: int(960, 32),
   /** DETECTOR_MODEL=yolo: the Ultralytics-format ONNX file, and optionally a class-names file overriding its metadata. */
   YOLO_MODEL_PATH: optionalString,
