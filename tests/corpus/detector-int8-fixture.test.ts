@@ -45,15 +45,18 @@ describe("ppocr-det-int8 (the repository's INT8 model) on rendered corpus pages"
     } = await detectWith([float32, int8], name);
     const boxes = quantized!.map((d) => d.box);
     expect(int8.id).toBe("ppocr-det-int8");
-    expect(boxes.length).toBeGreaterThanOrEqual(Math.floor(reference!.length * 0.9));
+    // As many boxes as the float model, within 5 % (measured on multicolumn-latex: 76 against 74; the model calibrated
+    // on min/max, before, had 68: neighbouring lines joined).
+    expect(boxes.length).toBeGreaterThanOrEqual(Math.floor(reference!.length * 0.95));
+    expect(boxes.length).toBeLessThanOrEqual(Math.ceil(reference!.length * 1.05));
     // They lie on text, as the float model's do (the bounds of tests/corpus/detector-corpus-fixtures.test.ts).
     expect(text.filter((t) => boxes.some((d) => centreInside(t, d))).length / text.length).toBeGreaterThanOrEqual(0.85);
     expect(boxes.filter((d) => text.some((t) => overlaps(t, d))).length / boxes.length).toBeGreaterThanOrEqual(0.9);
-    // Most of the float model's lines come back as an overlapping box. Not all: INT8 shifts the probability map near
-    // the threshold, so some lines split or join (measured on multicolumn-latex: 0.80 of them at IoU >= 0.5, 0.73 at
-    // >= 0.7; on text-1p-pdflatex 0.85 or more at >= 0.7).
+    // The float model's lines come back as an overlapping box. Not quite all: INT8 moves the probability map a little
+    // near DB's threshold, and a line can split or join (measured on multicolumn-latex: all of them at IoU >= 0.5, 0.99
+    // at >= 0.7; the min/max-calibrated model had 0.80 and 0.73; text-1p-pdflatex: all of them).
     const kept = reference!.filter((r) => boxes.some((b) => iou(r.box, b) >= 0.5)).length;
-    expect(kept / reference!.length).toBeGreaterThanOrEqual(0.75);
+    expect(kept / reference!.length).toBeGreaterThanOrEqual(0.92);
   });
 });
 
@@ -68,10 +71,14 @@ describe("scripts/quantize-ppocr-det.js", () => {
     const bytes = await buildQuantized({ modelPath: ppocrDetModelPath(), pages: [path.join(corpusDir, "multicolumn-latex.pdf:1")] });
     const model = onnx.ModelProto.decode(bytes);
     const ops = model.graph!.node!.map((n) => n.opType);
-    const convs = ops.filter((op) => op === "Conv").length;
-    expect(convs).toBeGreaterThan(50);
-    expect(ops.filter((op) => op === "QuantizeLinear").length).toBeGreaterThan(convs); // every Conv's output, and inputs from float ops
-    expect(model.graph!.initializer!.filter((t) => t.dataType === onnx.TensorProto.DataType.INT8).length).toBeGreaterThanOrEqual(convs);
+    const convs = model.graph!.node!.filter((n) => n.opType === "Conv");
+    // Every Conv but the two of the stem (the script's default --float) reads a dequantized int8 weight.
+    const quantized = convs.filter((n) => n.input![1]!.endsWith(".dequantized"));
+    expect(convs.length).toBeGreaterThan(50);
+    expect(quantized.map((n) => n.name)).toEqual(convs.map((n) => n.name).filter((name) => name !== "p2o.Conv.0" && name !== "p2o.Conv.1"));
+    // Every quantized Conv's output, and its input when that comes from a float op.
+    expect(ops.filter((op) => op === "QuantizeLinear").length).toBeGreaterThan(quantized.length);
+    expect(model.graph!.initializer!.filter((t) => t.dataType === onnx.TensorProto.DataType.INT8).length).toBeGreaterThanOrEqual(quantized.length);
     expect(bytes.length).toBeLessThan(fs.statSync(ppocrDetModelPath()).size / 2);
 
     // It runs as the detector runs it, on a page it was not calibrated on, and finds its lines.
