@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { closeDb, DocumentRepository, type Db } from "@pagewise/db";
+import { closeDb, DocumentRepository, isUniqueViolation, webTransitions, type Db } from "@pagewise/db";
 import { PgDocumentProgress } from "@pagewise/db/progress";
 import { testDb } from "../support/services";
 
@@ -114,6 +114,42 @@ describe("DocumentRepository status rules (real PostgreSQL)", () => {
     const viaSql = await documents.find(id);
     expect(viaSql).toStrictEqual(await documents.findThroughPrisma(id));
     expect(viaSql).toMatchObject({ status: "queued", pageCount: null, startedAt: null, pages: [] });
+  });
+
+  // create() is one INSERT in SQL, on the pool or on a direct upload's Prisma transaction (web-transitions.ts).
+  it("create() returns the row Prisma reads, with every field given, on the pool and in a Prisma transaction", async () => {
+    const key = `key-${randomUUID()}`;
+    const input = (id: string) => ({
+      id,
+      title: "T",
+      filename: "t.pdf",
+      sourceKey: `documents/${id}/source.pdf`,
+      sourceBytes: 10,
+      sourceSha256: "ab".repeat(32),
+      ocr: true,
+      idempotencyKey: key,
+      idempotencyFingerprint: "f",
+      expiresAt: new Date("2030-01-02T03:04:05.678Z"),
+      callbackUrl: "https://example.com/hook",
+      webhookPages: true,
+    });
+    const id = randomUUID();
+    ids.push(id);
+    const created = await documents.create(input(id));
+    expect(created).toStrictEqual(await db.document.findUnique({ where: { id } }));
+    expect(created).toMatchObject({ status: "queued", ocr: true, webhookPages: true, expiresAt: new Date("2030-01-02T03:04:05.678Z") });
+
+    const inTransaction = randomUUID();
+    ids.push(inTransaction);
+    const again = { ...input(inTransaction), idempotencyKey: `${key}-tx` };
+    const createdInTx = await db.$transaction((tx) => webTransitions.create(tx, again));
+    expect(createdInTx).toStrictEqual(await db.document.findUnique({ where: { id: inTransaction } }));
+
+    // The same Idempotency-Key again is a unique violation, however the INSERT ran (the route replays on it).
+    const duplicate = { ...input(randomUUID()) };
+    const onPool = await documents.create(duplicate).then(() => null, (error: unknown) => error);
+    const onTransaction = await db.$transaction((tx) => webTransitions.create(tx, duplicate)).then(() => null, (error: unknown) => error);
+    expect([isUniqueViolation(onPool), isUniqueViolation(onTransaction)]).toEqual([true, true]);
   });
 
   it("find() returns null for an id it does not know", async () => {

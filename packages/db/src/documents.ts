@@ -61,7 +61,7 @@ export class DocumentRepository {
 
   /** → queued. An INSERT: no one can have kept or be watching a document that did not exist, so nothing to wait for. */
   create(input: NewDocument): Promise<Document> {
-    return webTransitions.create(this.db, input);
+    return webTransitions.create(this.db.pool, input);
   }
 
   /**

@@ -1,13 +1,69 @@
+import type pg from "pg";
 import type { Prisma } from "./generated/prisma/client";
-import { DocumentStatus, type Document, type DocumentWithPages, type NewDocument } from "./document-row";
+import { documentColumns, DocumentStatus, type Document, type DocumentWithPages, type NewDocument } from "./document-row";
 
 /*
- * The web's transitions of a document, on Prisma: → queued (create), → succeeded as a copy (createReused), queued|processing → cancelled,
- * failed|cancelled → queued (retry), queued → failed when the job could not be enqueued. Only the web calls them
- * (through DocumentRepository, `@pagewise/db`); the worker's are in worker-transitions.ts, and no transition is in
- * both. Each takes any Prisma client, a transaction's included, so a document can be created inside one.
+ * The web's transitions of a document: → queued (create, one INSERT in SQL), and on Prisma → succeeded as a copy
+ * (createReused), queued|processing → cancelled, failed|cancelled → queued (retry), queued → failed when the job
+ * could not be enqueued. Only the web calls them (through DocumentRepository, `@pagewise/db`); the worker's are in
+ * worker-transitions.ts, and no transition is in both. Each takes any Prisma client, a transaction's included, so a
+ * document can be created inside one (create also takes the pool).
  */
 type Client = Prisma.TransactionClient;
+
+/**
+ * Where `create` runs its INSERT: the pool (a multipart upload), or the Prisma transaction a direct upload is
+ * consumed in. One statement either way; on the pool it skips Prisma's query compiler and interpreter, which cost
+ * several times the CPU of the INSERT itself on every upload (docs/benchmarks.md, Goal 3).
+ */
+export type InsertTarget = Pick<pg.Pool, "query"> | Client;
+
+/** NewDocument's fields and their columns: a field added to NewDocument and not here is a compile error. */
+const newDocumentColumns: { readonly [F in keyof NewDocument]-?: string } = {
+  id: "id",
+  title: "title",
+  filename: "filename",
+  sourceKey: "source_key",
+  sourceBytes: "source_bytes",
+  idempotencyKey: "idempotency_key",
+  idempotencyFingerprint: "idempotency_fingerprint",
+  ocr: "ocr",
+  sourceSha256: "source_sha256",
+  expiresAt: "expires_at",
+  callbackUrl: "callback_url",
+  webhookPages: "webhook_pages",
+};
+const newDocumentFields = Object.keys(newDocumentColumns) as Array<keyof NewDocument>;
+/** The INSERT of the fields given, by their list; a field left out takes its column's default, as with Prisma. */
+const insertSqls = new Map<string, string>();
+function insertSql(fields: Array<keyof NewDocument>): string {
+  const key = fields.join();
+  let sql = insertSqls.get(key);
+  if (sql === undefined) {
+    sql = `INSERT INTO documents (status, ${fields.map((f) => newDocumentColumns[f]).join(", ")})
+      VALUES ('queued', ${fields.map((_, i) => `$${i + 1}`).join(", ")}) RETURNING ${documentColumns}`;
+    insertSqls.set(key, sql);
+  }
+  return sql;
+}
+
+/**
+ * A unique constraint refused the write (a second document with the same Idempotency-Key), however it was made:
+ * Prisma's model queries say P2002, its raw queries P2010 with the adapter's UniqueConstraintViolation, pg 23505.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  const { code, meta } = (error ?? {}) as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } };
+  if (code === "P2002" || code === "23505") return true;
+  return code === "P2010" && meta?.driverAdapterError?.cause?.kind === "UniqueConstraintViolation";
+}
+
+async function insertDocument(db: InsertTarget, input: NewDocument): Promise<Document> {
+  const fields = newDocumentFields.filter((f) => input[f] !== undefined);
+  const values = fields.map((f) => input[f]);
+  const sql = insertSql(fields);
+  const rows = "$queryRawUnsafe" in db ? await db.$queryRawUnsafe<Document[]>(sql, ...values) : (await db.query<Document>(sql, values)).rows;
+  return rows[0]!;
+}
 
 /** Where a reused page's objects were copied to (null: the original page had none). */
 export interface ReusedPageKeys {
@@ -17,8 +73,8 @@ export interface ReusedPageKeys {
 }
 
 export const webTransitions = {
-  create(db: Client, input: NewDocument): Promise<Document> {
-    return db.document.create({ data: { ...input, status: DocumentStatus.queued } });
+  create(db: InsertTarget, input: NewDocument): Promise<Document> {
+    return insertDocument(db, input);
   },
 
   /**

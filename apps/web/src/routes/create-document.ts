@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import express, { type Request, type RequestHandler, type Response } from "express";
 import { SNIFF_BYTES, storageKeys } from "@pagewise/core";
-import { webTransitions, type Document, type NewDocument } from "@pagewise/db";
+import { isUniqueViolation, webTransitions, type Document, type NewDocument } from "@pagewise/db";
 import { documentFromUploadBody, filenameSchema, idempotencyKey, uploadFields } from "../api-schemas";
 import type { AppDeps } from "../deps";
 import { apiError } from "../http-error";
@@ -42,8 +42,6 @@ function newDocument(
     ...options,
   };
 }
-
-const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === "P2002";
 
 /** The request's Idempotency-Key and, with one, the fingerprint that a second use of the key must match. */
 interface Idempotency {
