@@ -66,7 +66,7 @@ export function boxesFromProbabilities(
 
 /**
  * Scratch arrays for components() and integral(), kept from call to call (both run synchronously): a page's map
- * needs 12.7 MB of them at 736×960, and allocating them anew for every page is what made V8 collect its old space
+ * needs 9.2 MB of them at 736×960, and allocating them anew for every page is what made V8 collect its old space
  * about twice a page (docs/benchmarks.md, "Performance (issue 20)").
  */
 const scratch: { open?: Uint8Array; stack?: Int32Array; sums?: Float64Array } = {};
