@@ -62,6 +62,23 @@ describe("the annotated page's PNG (zlib encoder)", () => {
     expect(Buffer.from(decoded.data).equals(Buffer.from(rgba))).toBe(true);
   });
 
+  it("encodes pages at once (pipelined) as it encodes them one by one: scanline buffers are reused only once zlib has read them", async () => {
+    // Several ~1 MB chunks each, with different bytes, and an unaligned view (the byte-by-byte path) among them.
+    const width = 1200;
+    const height = 900;
+    const raster = (seed: number, offset = 0) => {
+      const bytes = new Uint8Array(width * height * 4 + offset).map((_, i) => (i % 4 === (3 + offset) % 4 ? 255 : (i * seed) % 251));
+      return bytes.subarray(offset);
+    };
+    const rasters = [raster(37), raster(101), raster(59, 1)];
+    const oneByOne: Buffer[] = [];
+    for (const rgba of rasters) oneByOne.push(await encodeOpaquePng(rgba, width, height));
+    const atOnce = await Promise.all(rasters.map((rgba) => encodeOpaquePng(rgba, width, height)));
+    atOnce.forEach((png, i) => expect(png.equals(oneByOne[i])).toBe(true));
+    const decoded = await decode(atOnce[2]);
+    expect(Buffer.from(decoded.data).equals(Buffer.from(rasters[2]))).toBe(true);
+  });
+
   it("refuses a raster smaller than its size says", async () => {
     await expect(encodeOpaquePng(new Uint8Array(10), 4, 4)).rejects.toThrow(/smaller/);
   });

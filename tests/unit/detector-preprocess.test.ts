@@ -84,6 +84,26 @@ describe("toModelInput", () => {
     }
   });
 
+  it("gives opaque pixels (looked up in a table) exactly the float the compositing arithmetic gives", () => {
+    // Every level in every channel, opaque, next to the same levels at alpha 254 (computed, not looked up).
+    const image = solid(256, 32, [0, 0, 0, 255]);
+    for (let p = 0; p < 256 * 32; p++) {
+      image.data.set([p % 256, (p * 3) % 256, (p * 7) % 256, p < 256 * 16 ? 255 : 254], p * 4);
+    }
+    const { data } = toModelInput(image, 960);
+    const plane = 256 * 32;
+    const expected = new Float32Array(3 * plane);
+    for (let p = 0, i = 0; p < plane; p++, i += 4) {
+      // normalizeInto's arithmetic before the table, verbatim.
+      const alpha = image.data[i + 3] / 255;
+      const white = 255 * (1 - alpha);
+      expected[p] = ((image.data[i + 2] * alpha + white) / 255 - BGR_MEAN[0]) / BGR_STD[0];
+      expected[plane + p] = ((image.data[i + 1] * alpha + white) / 255 - BGR_MEAN[1]) / BGR_STD[1];
+      expected[2 * plane + p] = ((image.data[i] * alpha + white) / 255 - BGR_MEAN[2]) / BGR_STD[2];
+    }
+    expect(Buffer.from(data.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+  });
+
   it("writes into a buffer it is given when the size fits, and allocates otherwise", () => {
     const buffer = new Float32Array(3 * 64 * 32);
     expect(toModelInput(solid(64, 32, [1, 2, 3, 255]), 960, buffer).data).toBe(buffer);

@@ -64,32 +64,50 @@ export function boxesFromProbabilities(
   return detections;
 }
 
+/**
+ * Scratch arrays for components() and integral(), kept from call to call (both run synchronously): a page's map
+ * needs 9.2 MB of them at 736×960, and allocating them anew for every page is what made V8 collect its old space
+ * about twice a page (docs/benchmarks.md, "Performance (issue 20)").
+ */
+const scratch: { open?: Uint8Array; stack?: Int32Array; sums?: Float64Array } = {};
+
+function sized<T extends Uint8Array | Int32Array | Float64Array>(current: T | undefined, length: number, make: (length: number) => T): T {
+  return current && current.length >= length ? current : make(length);
+}
+
 /** Bounding boxes [x0, y0, x1, y1] (inclusive pixel indices) of the 8-connected components of map > thresh. */
 export function components(map: ProbabilityMap, thresh: number, maxCount = Infinity): Array<[number, number, number, number]> {
   const { data, width, height } = map;
   const n = width * height;
-  const open = new Uint8Array(n); // 1 = text pixel not yet assigned to a component
+  // 1 = text pixel not yet assigned to a component
+  const open = (scratch.open = sized(scratch.open, n, (length) => new Uint8Array(length)));
   for (let i = 0; i < n; i++) open[i] = data[i] > thresh ? 1 : 0;
-  const stack = new Int32Array(n);
+  const stack = (scratch.stack = sized(scratch.stack, n, (length) => new Int32Array(length)));
   const boxes: Array<[number, number, number, number]> = [];
+  const lastX = width - 1;
+  const lastY = height - 1;
   for (let start = 0; start < n && boxes.length < maxCount; start++) {
-    if (!open[start]) continue;
+    if (open[start] === 0) continue;
     open[start] = 0;
     let top = 0;
     stack[top++] = start;
     let x0 = width, y0 = height, x1 = -1, y1 = -1;
     while (top > 0) {
       const i = stack[--top];
-      const x = i % width;
-      const y = (i - x) / width;
+      const y = (i / width) | 0;
+      const x = i - y * width;
       if (x < x0) x0 = x;
       if (x > x1) x1 = x;
       if (y < y0) y0 = y;
       if (y > y1) y1 = y;
-      for (let ny = Math.max(0, y - 1); ny <= Math.min(height - 1, y + 1); ny++) {
-        for (let nx = Math.max(0, x - 1); nx <= Math.min(width - 1, x + 1); nx++) {
-          const j = ny * width + nx;
-          if (open[j]) {
+      const left = x > 0 ? -1 : 0;
+      const right = x < lastX ? 1 : 0;
+      const up = y > 0 ? i - width : i;
+      const down = y < lastY ? i + width : i;
+      // Rows above, at and below (a row is visited once when it is the pixel's own at the map's edge).
+      for (let row = up; row <= down; row += width) {
+        for (let j = row + left; j <= row + right; j++) {
+          if (open[j] !== 0) {
             open[j] = 0;
             stack[top++] = j;
           }
@@ -101,14 +119,20 @@ export function components(map: ProbabilityMap, thresh: number, maxCount = Infin
   return boxes;
 }
 
-/** Summed-area table with a zero first row and column: (width + 1) x (height + 1). */
+/** Summed-area table with a zero first row and column: (width + 1) x (height + 1). Valid until the next call. */
 function integral({ data, width, height }: ProbabilityMap): Float64Array {
-  const sums = new Float64Array((width + 1) * (height + 1));
-  for (let y = 0; y < height; y++) {
+  const stride = width + 1;
+  const sums = (scratch.sums = sized(scratch.sums, stride * (height + 1), (length) => new Float64Array(length)));
+  sums.fill(0, 0, stride);
+  for (let y = 0, i = 0; y < height; y++) {
+    let above = y * stride;
+    let at = above + stride;
+    sums[at++] = 0;
+    above++;
     let row = 0;
     for (let x = 0; x < width; x++) {
-      row += data[y * width + x];
-      sums[(y + 1) * (width + 1) + x + 1] = sums[y * (width + 1) + x + 1] + row;
+      row += data[i++];
+      sums[at++] = sums[above++] + row;
     }
   }
   return sums;

@@ -47,17 +47,35 @@ export function toModelInput(image: RgbaImage, maxSide: number, reuse?: Float32A
   return { data: out, width, height };
 }
 
+/** normalizeInto's value for each 8-bit level of an opaque pixel, per output channel (B, G, R); made on first use. */
+let opaqueLevels: [Float32Array, Float32Array, Float32Array] | undefined;
+
+function levelTable(mean: number, std: number): Float32Array {
+  const table = new Float32Array(256);
+  // The expression normalizeInto evaluates for alpha = 1 (white = 0), so a looked-up value is the same float.
+  for (let v = 0; v < 256; v++) table[v] = ((v * 1 + 0) / 255 - mean) / std;
+  return table;
+}
+
 /**
  * An image already at the model's size (scaled by the renderer): composite over white, normalise, CHW in BGR order.
  * No interpolation: 5 ms at 736×960, where the resizing loop above takes 22 ms from a 150 dpi page (42 ms per page in
- * the compute child's profile, sharing the core).
+ * the compute child's profile, sharing the core). Opaque pixels (all of a rendered page's, nearly always) are looked
+ * up in a table of the same arithmetic's results instead of computed.
  */
 function normalizeInto(image: RgbaImage, out: Float32Array): ModelInput {
   const { width, height, data: src } = image;
   const plane = width * height;
   const [meanB, meanG, meanR] = BGR_MEAN;
   const [stdB, stdG, stdR] = BGR_STD;
+  const [levelsB, levelsG, levelsR] = (opaqueLevels ??= [levelTable(meanB, stdB), levelTable(meanG, stdG), levelTable(meanR, stdR)]);
   for (let o = 0, i = 0; o < plane; o++, i += 4) {
+    if (src[i + 3] === 255) {
+      out[o] = levelsB[src[i + 2]];
+      out[plane + o] = levelsG[src[i + 1]];
+      out[2 * plane + o] = levelsR[src[i]];
+      continue;
+    }
     const alpha = src[i + 3] / 255;
     const white = 255 * (1 - alpha);
     out[o] = ((src[i + 2] * alpha + white) / 255 - meanB) / stdB;

@@ -10,6 +10,8 @@ import zlib from "node:zlib";
  */
 const PNG_DEFLATE_LEVEL = 3;
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 function chunk(type: string, data: Buffer): Buffer {
@@ -25,12 +27,42 @@ function chunk(type: string, data: Buffer): Buffer {
 const CHUNK_BYTES = 2 ** 20;
 
 /**
- * Rows [from, from + rows) of an opaque RGBA raster as PNG wants them before deflate: a filter byte (0, none) then
- * RGB. The alpha channel is dropped, so the raster must be opaque (a rendered page is: it is painted on white first).
+ * Scanline buffers zlib has finished reading, for the next chunk of this page or of the next: a page's ~6 MB of
+ * scanlines then allocate no new ArrayBuffer, whose bytes V8 counts against its old-space limit until a major
+ * collection (docs/benchmarks.md, "Performance (issue 20)"). At most two are kept (~2 MB).
  */
-function opaqueScanlines(rgba: Uint8Array, width: number, from: number, rows: number): Buffer {
-  const out = Buffer.allocUnsafe((width * 3 + 1) * rows);
+const idleChunks: Buffer[] = [];
+const MAX_IDLE_CHUNKS = 2;
+
+function takeChunk(bytes: number): Buffer {
+  const idle = idleChunks.pop();
+  return idle && idle.length >= bytes ? idle : Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, bytes));
+}
+
+/**
+ * Rows [from, from + rows) of an opaque RGBA raster as PNG wants them before deflate, written into `out`: a filter
+ * byte (0, none) then RGB. The alpha channel is dropped, so the raster must be opaque (a rendered page is: it is
+ * painted on white first).
+ */
+function opaqueScanlines(rgba: Uint8Array, width: number, from: number, rows: number, out: Buffer): Buffer {
   let o = 0;
+  // A pixel as one 32-bit word (R in the low byte) where the machine and the view's alignment allow it: one read
+  // instead of three.
+  if (LITTLE_ENDIAN && rgba.byteOffset % 4 === 0) {
+    const pixels = new Uint32Array(rgba.buffer, rgba.byteOffset, rgba.length >> 2);
+    let p = from * width;
+    for (let y = 0; y < rows; y++) {
+      out[o++] = 0;
+      for (let x = 0; x < width; x++) {
+        const v = pixels[p++];
+        out[o] = v;
+        out[o + 1] = v >>> 8;
+        out[o + 2] = v >>> 16;
+        o += 3;
+      }
+    }
+    return out;
+  }
   let i = from * width * 4;
   for (let y = 0; y < rows; y++) {
     out[o++] = 0;
@@ -56,7 +88,12 @@ function deflateScanlines(rgba: Uint8Array, width: number, height: number, level
     const writeMore = () => {
       while (y < height) {
         const rows = Math.min(rowsPerChunk, height - y);
-        const more = deflate.write(opaqueScanlines(rgba, width, y, rows));
+        const bytes = (width * 3 + 1) * rows;
+        const buffer = takeChunk(bytes);
+        // zlib calls back once it has read the whole chunk (deflate keeps its own window), so the buffer can be reused.
+        const more = deflate.write(opaqueScanlines(rgba, width, y, rows, buffer.subarray(0, bytes)), () => {
+          if (idleChunks.length < MAX_IDLE_CHUNKS) idleChunks.push(buffer);
+        });
         y += rows;
         if (!more) {
           deflate.once("drain", writeMore);

@@ -22,6 +22,8 @@ export interface RenderedPage {
   /**
    * The page scaled to width × height by Skia (bilinear, no mipmaps: the sampling of OpenCV's INTER_LINEAR, within
    * half a grey level), as RGBA. For a detector's input: no full-size copy and no scaling loop in JavaScript.
+   * The pixels are a view of a canvas the page holds until release() (or the next scaledImage() call), not a copy:
+   * read them before releasing the page.
    */
   scaledImage(width: number, height: number): RgbaImage;
   /** Stroke each detection's polygon (or box) onto the page. */
@@ -35,11 +37,13 @@ export interface RenderedPage {
 const STROKE = "rgba(255, 64, 0, 0.8)";
 
 /**
- * One scratch canvas per process for scaledImage(), reused from page to page (drawing into it is synchronous).
- * Its size is set on every use: that resets the canvas, whose recorded drawing would otherwise keep a reference to
- * every page ever drawn into it (RSS grew with every page without the reset).
+ * Canvases for scaledImage(), reused from page to page: a page takes one on its first scaledImage() and gives it back
+ * on release(), so pages in flight at once (the compute child pipelines two) never share one, and the returned pixels
+ * can be a view of the canvas' raster instead of a copy. Its size is set on every use: that resets the canvas, whose
+ * recorded drawing would otherwise keep a reference to every page ever drawn into it (RSS grew with every page
+ * without the reset).
  */
-let scratch: Canvas | undefined;
+const idleScaledCanvases: Canvas[] = [];
 
 /**
  * Frees a canvas' raster and recorded drawing now, as pdf.js does with its own canvases: V8 does not know how much
@@ -52,18 +56,30 @@ export function freeCanvas(canvas: Pick<Canvas, "width" | "height">): void {
   canvas.height = 1;
 }
 
-function scratchCanvas(like: Canvas, width: number, height: number): Canvas {
+function takeScaledCanvas(like: Canvas): Canvas {
   // A canvas of the same class as the page's, without importing @napi-rs/canvas here at load time.
-  scratch ??= new (like.constructor as new (width: number, height: number) => Canvas)(width, height);
-  scratch.width = width;
-  scratch.height = height;
-  return scratch;
+  return idleScaledCanvases.pop() ?? new (like.constructor as new (width: number, height: number) => Canvas)(1, 1);
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** Every pixel's alpha is 255. Read as 32-bit words (alpha is the high byte on little-endian machines). */
+function isOpaque(rgba: Uint8Array): boolean {
+  if (LITTLE_ENDIAN && rgba.byteOffset % 4 === 0) {
+    const pixels = new Uint32Array(rgba.buffer, rgba.byteOffset, rgba.length >> 2);
+    for (let i = 0; i < pixels.length; i++) if (pixels[i] < 0xff000000) return false;
+    return true;
+  }
+  for (let i = 3; i < rgba.length; i += 4) if (rgba[i] !== 255) return false;
+  return true;
 }
 
 export class CanvasPage implements RenderedPage {
   readonly width: number;
   readonly height: number;
   private canvas: Canvas | undefined;
+  /** Taken from idleScaledCanvases by scaledImage(), given back by release(). */
+  private scaled: Canvas | undefined;
   /** Settles once every toPng() started so far has finished reading the raster. */
   private encodings: Promise<unknown> | undefined;
 
@@ -87,13 +103,19 @@ export class CanvasPage implements RenderedPage {
   }
 
   scaledImage(width: number, height: number): RgbaImage {
-    const canvas = scratchCanvas(this.live(), width, height);
+    const page = this.live();
+    const canvas = (this.scaled ??= takeScaledCanvas(page));
+    canvas.width = width;
+    canvas.height = height;
     const context = canvas.getContext("2d");
     context.imageSmoothingEnabled = true;
     context.imageSmoothingQuality = "low";
-    context.drawImage(this.live(), 0, 0, width, height);
-    const { data } = context.getImageData(0, 0, width, height);
-    return { width, height, data };
+    context.drawImage(page, 0, 0, width, height);
+    // The raster itself where it is opaque (premultiplied RGBA is then plain RGBA), instead of getImageData's copy
+    // that un-premultiplies every pixel. A few pages are not opaque everywhere (pdf.js leaves some soft-masked
+    // groups' pixels translucent): those still get getImageData's straight RGBA, so the detector sees the same input.
+    const raster = canvas.data();
+    return { width, height, data: isOpaque(raster) ? raster : context.getImageData(0, 0, width, height).data };
   }
 
   annotate(detections: Detection[]): void {
@@ -133,6 +155,8 @@ export class CanvasPage implements RenderedPage {
     if (!canvas) return;
     this.canvas = undefined;
     this.page.cleanup();
+    if (this.scaled) idleScaledCanvases.push(this.scaled);
+    this.scaled = undefined;
     // Never resize a canvas under an encoder that is still reading its raster.
     const encodings = this.encodings;
     this.encodings = undefined;
