@@ -3,6 +3,7 @@ import type { Canvas } from "@napi-rs/canvas";
 import type { PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 import type { Affine } from "./affine";
 import { encodeOpaquePng } from "./png";
+import { pixelWords } from "./pixel-words";
 
 export interface RenderedPage {
   readonly number: number;
@@ -61,12 +62,10 @@ function takeScaledCanvas(like: Canvas): Canvas {
   return idleScaledCanvases.pop() ?? new (like.constructor as new (width: number, height: number) => Canvas)(1, 1);
 }
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-/** Every pixel's alpha is 255. Read as 32-bit words (alpha is the high byte on little-endian machines). */
+/** Every pixel's alpha is 255. Read as 32-bit words where it can be (alpha is the high byte). */
 function isOpaque(rgba: Uint8Array): boolean {
-  if (LITTLE_ENDIAN && rgba.byteOffset % 4 === 0) {
-    const pixels = new Uint32Array(rgba.buffer, rgba.byteOffset, rgba.length >> 2);
+  const pixels = pixelWords(rgba);
+  if (pixels) {
     for (let i = 0; i < pixels.length; i++) if (pixels[i] < 0xff000000) return false;
     return true;
   }
