@@ -52,11 +52,7 @@ describe("a detector that cannot work (real processes)", () => {
     const started = Date.now();
     expect(await waitForJob(stack.prefix, id, 120_000)).toBe("failed");
     // The document is marked by the worker's `failed` listener, just after the job's last attempt.
-    let doc = await stack.get<{ status: string; error: { code: string } | null }>(`/api/documents/${id}`);
-    for (let i = 0; i < 50 && doc.status !== "failed"; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      doc = await stack.get(`/api/documents/${id}`);
-    }
+    const doc = await stack.settled(id, 30_000);
     expect(doc).toMatchObject({ status: "failed", error: { code: "detector_unavailable" } });
     expect(Date.now() - started).toBeLessThan(90_000); // the job's five attempts, not three minutes of stalls
     expect(worker.lines.some((l) => l.includes("cannot load detector yolo"))).toBe(true);

@@ -22,6 +22,12 @@ export interface Stack {
   uploadBytes(bytes: Buffer, filename: string, fields?: Record<string, string>): Promise<{ status: number; body: Record<string, unknown>; location: string | null }>;
   get<T = Record<string, unknown>>(url: string): Promise<T>;
   post(url: string): Promise<{ status: number; body: Record<string, unknown> }>;
+  /**
+   * The document once it has left `queued` and `processing`, by long-polling its status (rejects after
+   * `timeoutMs`). A job's failed state in Redis can come before the row: a failure BullMQ decides (stalled too
+   * often, a range's parent) is written by the worker's `failed` listener just after it.
+   */
+  settled<T = Record<string, unknown>>(id: string, timeoutMs: number): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -83,6 +89,16 @@ export async function startStack(label: string, overrides: NodeJS.ProcessEnv = {
     async post(url) {
       const res = await fetch(`${base}${url}`, { method: "POST" });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    },
+    async settled(id, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      let doc = await stack.get<{ status: string; pagesDone: number }>(`/api/documents/${id}`);
+      while (doc.status === "queued" || doc.status === "processing") {
+        const left = Math.ceil((deadline - Date.now()) / 1000);
+        if (left <= 0) throw new Error(`document ${id} still ${doc.status} after ${timeoutMs} ms`);
+        doc = await stack.get(`/api/documents/${id}?wait=${Math.min(left, 30)}&since=${doc.status}:${doc.pagesDone}`);
+      }
+      return doc as never;
     },
     async stop() {
       await Promise.allSettled(services.map((s) => s.stop("SIGKILL", 10_000)));
