@@ -85,7 +85,8 @@ describe("live progress: SSE and long-poll follow the database's change feed", (
   async function runDocument(id: string, sse: SseSession) {
     await worker.claim(id, "test-det");
     await worker.setPageCount(id, 3);
-    await sse.until(isStatus("processing"), 5000);
+    // The page count's own event: a re-read that came late would see page 1 already and never send page 0.
+    await sse.until(isPage(0), 5000);
     for (const n of [1, 2, 3]) {
       await worker.recordPage(id, page(n, id));
       await sse.until(isPage(n), 5000);
@@ -168,12 +169,12 @@ describe("live progress: SSE and long-poll follow the database's change feed", (
       for (const n of [1, 2, 3]) {
         const pending = fetch(`${base}/api/documents/${id}?wait=30`).then((r) => r.json());
         // Let the long-poll subscribe before the change: the request is in once the server has a watcher for it.
-        await waitFor(() => listener.watchedDocuments > 0, 5000);
+        await waitFor(() => listener.isWatched(id), 5000);
         await worker.recordPage(id, page(n, id));
         expect(documentSchema.parse(await pending)).toMatchObject({ status: "processing", pagesDone: n });
       }
       const last = fetch(`${base}/api/documents/${id}?wait=30`).then((r) => r.json());
-      await waitFor(() => listener.watchedDocuments > 0, 5000);
+      await waitFor(() => listener.isWatched(id), 5000);
       await worker.markSucceeded(id);
       expect(documentSchema.parse(await last)).toMatchObject({ status: "succeeded", pagesDone: 3 });
 

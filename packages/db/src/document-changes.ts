@@ -150,6 +150,11 @@ export class DocumentChangeListener extends EventEmitter implements DocumentChan
     return this.subscribers.size;
   }
 
+  /** Whether document `documentId` has a subscriber (tests wait for a long-poll to be in before changing the row). */
+  isWatched(documentId: string): boolean {
+    return this.subscribers.has(documentId.toLowerCase());
+  }
+
   private changed(documentId: string): void {
     this.emit("change", documentId);
     for (const listener of this.subscribers.get(documentId) ?? []) listener();
