@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { isUnfinished } from "./document-row";
 
 /** A deleted document whose stored objects may still exist (document_deletions). */
 export interface PendingDeletion {
@@ -36,7 +37,7 @@ export class PgDocumentDeletions {
         await client.query("ROLLBACK");
         return null;
       }
-      if (doc.status === "queued" || doc.status === "processing") {
+      if (isUnfinished(doc.status)) {
         await client.query(
           `UPDATE documents SET status = 'cancelled', finished_at = now(), updated_at = now() WHERE id = $1`,
           [documentId],

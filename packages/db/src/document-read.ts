@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { documentColumns, pageColumns, type Document, type DocumentStatus, type DocumentWithPages, type Page } from "./document-row";
+import { documentColumns, pageColumns, unfinishedSql, type Document, type DocumentStatus, type DocumentWithPages, type Page } from "./document-row";
 
 /*
  * The reads both processes make often, in SQL over pg, bypassing Prisma's query interpreter (the worker loads no
@@ -18,8 +18,6 @@ const documentSql = `SELECT ${documentColumns} FROM documents WHERE id = $1`;
 const versionedDocumentSql = `SELECT ${documentColumns}, xmin::text AS "rowVersion" FROM documents WHERE id = $1`;
 
 const pagesSql = `SELECT ${pageColumns} FROM pages WHERE document_id = $1 ORDER BY number`;
-
-const unfinished = `('queued', 'processing')`;
 
 /** A document row and a version of it that changes with every write to the document or its pages. */
 export interface VersionedDocument {
@@ -83,7 +81,7 @@ export async function readStatus(pool: pg.Pool, id: string): Promise<DocumentSta
 /** Unfinished documents not touched for `olderThanMs`: candidates for re-queueing when their job vanished. */
 export async function readUnfinishedOlderThan(pool: pg.Pool, olderThanMs: number, limit: number): Promise<Pick<Document, "id" | "status">[]> {
   const { rows } = await pool.query<Pick<Document, "id" | "status">>(
-    `SELECT id, status FROM documents WHERE status IN ${unfinished} AND updated_at < $1 ORDER BY updated_at LIMIT $2`,
+    `SELECT id, status FROM documents WHERE status IN ${unfinishedSql} AND updated_at < $1 ORDER BY updated_at LIMIT $2`,
     [new Date(Date.now() - olderThanMs), limit],
   );
   return rows;

@@ -6,6 +6,7 @@ export { closeDb, createDb } from "./client";
 export { pgConnectionString, tlsOptionsFromEnv } from "./connection";
 export type { Db } from "./client";
 export { DocumentRepository } from "./documents";
+export { isUnfinished } from "./document-row";
 export { isUniqueViolation, webTransitions } from "./web-transitions";
 export { createPool, closePool } from "./pool";
 export type { Document, Page, DocumentWithPages, NewDocument } from "./documents";

@@ -7,7 +7,7 @@ export type { DocumentProgress } from "./worker-documents";
 export { StorageOwners } from "./storage-owners";
 export { createPool, closePool } from "./pool";
 export { prepareDatabase } from "./prepare";
-export { DocumentStatus } from "./document-row";
+export { DocumentStatus, isUnfinished } from "./document-row";
 export type { Document, Page, DocumentWithPages, PageRecord } from "./document-row";
 export { PgDocumentDeletions } from "./document-deletions";
 export type { PendingDeletion } from "./document-deletions";

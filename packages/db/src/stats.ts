@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { Db } from "./client";
+import { unfinishedSql } from "./document-row";
 import { DocumentStatus } from "./generated/prisma/client";
 
 /** Read-only: how many documents are in each status (every status present, zero when none), for /metrics. */
@@ -24,7 +25,7 @@ export interface PagesWaiting {
  */
 const pagesWaitingSql = `SELECT COALESCE(sum(GREATEST(page_count - pages_done, 0)), 0)::int AS pages,
     count(*) FILTER (WHERE page_count IS NULL)::int AS "documentsUnopened"
-  FROM documents WHERE status IN ('queued', 'processing')`;
+  FROM documents WHERE status IN ${unfinishedSql}`;
 
 export async function readPagesWaiting(pool: pg.Pool): Promise<PagesWaiting> {
   const { rows } = await pool.query<PagesWaiting>(pagesWaitingSql);

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { Prisma } from "./generated/prisma/client";
-import { documentColumns, DocumentStatus, type Document, type DocumentWithPages, type NewDocument } from "./document-row";
+import { documentColumns, DocumentStatus, unfinishedStatuses, type Document, type DocumentWithPages, type NewDocument } from "./document-row";
 
 /*
  * The web's transitions of a document: → queued (create, one INSERT in SQL), and on Prisma → succeeded as a copy
@@ -109,7 +109,7 @@ export const webTransitions = {
   /** queued|processing → cancelled. False when it was neither (finished, cancelled already, or no such document). */
   async cancel(db: Client, id: string): Promise<boolean> {
     const r = await db.document.updateMany({
-      where: { id, status: { in: [DocumentStatus.queued, DocumentStatus.processing] } },
+      where: { id, status: { in: [...unfinishedStatuses] } },
       data: { status: DocumentStatus.cancelled, finishedAt: new Date() },
     });
     return r.count === 1;

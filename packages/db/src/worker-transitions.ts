@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { documentColumns, type Document, type PageRecord } from "./document-row";
+import { documentColumns, unfinishedSql, type Document, type PageRecord } from "./document-row";
 
 /*
  * The worker's transitions of a document, in SQL over `pg`: queued|processing → processing (claim), the source's sha256, the page count,
@@ -11,7 +11,6 @@ import { documentColumns, type Document, type PageRecord } from "./document-row"
  * Prisma's `@updatedAt` is set by the Prisma client, not by the database: every UPDATE here sets `updated_at` itself.
  * Enum values are SQL literals (an untyped literal coerces to the "DocumentStatus" enum; a text parameter would not).
  */
-const unfinished = `('queued', 'processing')`;
 
 export const workerTransitions = {
   /**
@@ -22,7 +21,7 @@ export const workerTransitions = {
     const { rows } = await pool.query<Document>(
       `UPDATE documents SET status = 'processing', detector = $2, dpi = COALESCE($3, dpi), attempts = attempts + 1,
          started_at = COALESCE(started_at, now()), updated_at = now()
-       WHERE id = $1 AND status IN ${unfinished} RETURNING ${documentColumns}`,
+       WHERE id = $1 AND status IN ${unfinishedSql} RETURNING ${documentColumns}`,
       [id, detector, dpi ?? null],
     );
     return rows[0] ?? null;
@@ -124,7 +123,7 @@ export const workerTransitions = {
   async markFailed(pool: pg.Pool, id: string, code: string, message: string): Promise<boolean> {
     const r = await pool.query(
       `UPDATE documents SET status = 'failed', error_code = $2, error_message = $3, finished_at = now(), updated_at = now()
-       WHERE id = $1 AND status IN ${unfinished}`,
+       WHERE id = $1 AND status IN ${unfinishedSql}`,
       [id, code, message],
     );
     return r.rowCount === 1;

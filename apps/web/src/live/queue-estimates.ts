@@ -1,4 +1,4 @@
-import type { DocumentRepository } from "@pagewise/db";
+import { isUnfinished, type DocumentRepository } from "@pagewise/db";
 
 /** The `queue` member of a queued or processing document's status answer. */
 export interface QueueInfo {
@@ -63,7 +63,7 @@ export class QueueEstimates {
 
   /** The estimate for a document in this state, or undefined when it is neither queued nor processing. */
   async estimate(doc: { id: string; status: string; createdAt: Date | string; pageCount: number | null; pagesDone: number }): Promise<QueueInfo | undefined> {
-    if (doc.status !== "queued" && doc.status !== "processing") return undefined;
+    if (!isUnfinished(doc.status)) return undefined;
     const { pagesPerSecond, meanPagesPerDocument } = await this.currentThroughput();
     const now = this.now();
     // Whole seconds: the answer (and its ETag) stays the same for a second at least between polls.

@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import type { ComputeSession } from "../compute/compute-pool";
 import type { PageReply } from "../compute/protocol";
 import { makeTempDir } from "../temp-dirs";
-import type { Document } from "@pagewise/db/progress";
+import { isUnfinished, type Document } from "@pagewise/db/progress";
 import type { PipelineContext, Splitting } from "./context";
 import { checkDocumentDeadline } from "./deadline";
 import { Interrupted } from "./interrupted";
@@ -103,8 +103,6 @@ async function waitForRanges(ctx: PipelineContext, split: Splitting, numPages: n
   }
   throw new Error("the document's page ranges ended with pages still missing");
 }
-
-const isUnfinished = (status: string | undefined) => status === "queued" || status === "processing";
 
 /**
  * Fetches the source into a temp file (preflight: size, magic bytes, its hash), opens it in a compute child and runs
