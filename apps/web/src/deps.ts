@@ -20,7 +20,8 @@ export interface WebDeps {
   log: Logger;
   /** Resolves when Postgres and Redis answer; rejects otherwise. */
   checkReady: () => Promise<void>;
-  limits: { maxUploadBytes: number };
+  /** maxUploadsInFlight: multipart uploads received at once (uploads-in-flight.ts); unset = no bound (tests). */
+  limits: { maxUploadBytes: number; maxUploadsInFlight?: number };
   /**
    * The settings the workers process documents with (DETECTOR_MODEL, RENDER_DPI): an upload with reuse=true reuses a
    * succeeded document only when they match. Without them reuse=true is accepted and does nothing.

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
       queue,
       store,
       log,
-      limits: { maxUploadBytes: env.MAX_UPLOAD_BYTES },
+      limits: { maxUploadBytes: env.MAX_UPLOAD_BYTES, maxUploadsInFlight: env.MAX_UPLOADS_IN_FLIGHT },
       uploadPolicy: {
         retentionHours: env.RETENTION_HOURS,
         webhookUrl: env.WEBHOOK_URL,

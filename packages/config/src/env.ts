@@ -132,6 +132,11 @@ export const webEnvSchema = commonEnvSchema.extend({
   SIGNED_URL_TTL_SECONDS: int(3600, 1),
   /** Number of web processes per container/dyno (node:cluster); 1 runs a single process. */
   WEB_CONCURRENCY: int(1, 1),
+  /**
+   * Multipart uploads one web process receives at once; more answer 503 `busy` with Retry-After. On S3 each can
+   * hold a 5 MB part in memory: 16 bound that at 80 MB a process.
+   */
+  MAX_UPLOADS_IN_FLIGHT: int(16, 1),
   /** Bearer token required on /api routes and /metrics; unset = open (local use). */
   API_KEY: optionalString,
   /** Origins allowed to call the API from a browser (CORS), comma-separated; unset = same-origin only. */

@@ -105,6 +105,7 @@ export const operations: Operation[] = [
       "not_pdf",
       "unsupported_encoding",
       "idempotency_key_reused",
+      "busy",
       "queue_unavailable",
     ],
   },

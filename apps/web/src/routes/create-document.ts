@@ -10,6 +10,7 @@ import { sourceKindOr4xx, storedSourceOf, type StoredSource } from "../source-st
 import { cutToTitleLength, multipartPdf, requestFingerprint, titleFromFilename } from "../upload";
 import { parse } from "../validate";
 import { uploadOptions, type UploadOptions } from "../upload-options";
+import { uploadsInFlight } from "../uploads-in-flight";
 import { enqueueAndAnswer, replay } from "./admit-document";
 
 const noPolicy = { webhooksEnabled: false, allowPrivateWebhooks: false };
@@ -62,6 +63,7 @@ interface Idempotency {
  * at once (201): a new document holding copies of its results, marked reusedFrom (reuse.ts).
  * With an `Idempotency-Key` header the same key and the same request (file and fields, by sha256) answer with the
  * same document and enqueue once; the same key with a different request is a 422, as Stripe does.
+ * At most `limits.maxUploadsInFlight` multipart uploads are received at once; one more is a 503 `busy`.
  */
 export function createDocumentHandlers(deps: AppDeps): RequestHandler[] {
   const accept: RequestHandler = async (req, res) => {
@@ -71,7 +73,8 @@ export function createDocumentHandlers(deps: AppDeps): RequestHandler[] {
     if (req.is("application/json")) return fromDirectUpload(req, res, deps, key);
     throw apiError("missing_file");
   };
-  return [multipartPdf(deps.store, deps.limits.maxUploadBytes), express.json({ limit: "16kb" }), accept];
+  const bound = deps.limits.maxUploadsInFlight === undefined ? [] : [uploadsInFlight(deps.limits.maxUploadsInFlight)];
+  return [...bound, multipartPdf(deps.store, deps.limits.maxUploadBytes), express.json({ limit: "16kb" }), accept];
 }
 
 /** The document an earlier request with this key made: replayed when it was the same request, else a 422. */

@@ -1,0 +1,139 @@
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { closeDb, type Db, DocumentRepository } from "@pagewise/db";
+import { connectRedis, DocumentQueue, type RedisClient } from "@pagewise/queue";
+import { createObjectStore, type ObjectStore } from "@pagewise/storage";
+import { createApp } from "@pagewise/web/app";
+import { createLogger } from "@pagewise/logger";
+import { listen, type RawResponse } from "../support/raw-http";
+import { corpusFile, obliterate, randomPrefix, testDb, testRedis } from "../support/services";
+import { Waiters } from "../support/waiters";
+
+const BOUNDARY = "XyZ";
+const pdf = () => fs.readFileSync(corpusFile("text-1p-pdflatex.pdf"));
+const multipartBody = (file: Buffer) =>
+  Buffer.concat([
+    Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n`),
+    file,
+    Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+  ]);
+
+/**
+ * MAX_UPLOADS_IN_FLIGHT (uploads-in-flight.ts): with a bound of one, a second multipart upload that arrives while
+ * one is being received is refused at once with 503 `busy` and Retry-After, other requests are not held up, and the
+ * slot is free again when the first upload is answered or cut.
+ */
+describe("uploads in flight are bounded (real Postgres, Redis, local storage)", () => {
+  const prefix = randomPrefix("inflight");
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pw-inflight-"));
+  let db: Db;
+  let redis: RedisClient;
+  let queue: DocumentQueue;
+  let server: Awaited<ReturnType<typeof listen>>;
+  /** Every putStream the app started (an upload past the limiter, its first bytes checked), settled either way. */
+  const storing: Promise<unknown>[] = [];
+  const waiters = new Waiters();
+
+  beforeAll(async () => {
+    db = testDb();
+    redis = await connectRedis("producer", testRedis());
+    queue = new DocumentQueue(redis, prefix);
+    const store = createObjectStore({ driver: "local", directory: path.join(tmp, "data") });
+    const watched: ObjectStore = Object.create(store) as ObjectStore;
+    watched.putStream = (...args) => {
+      const stored = store.putStream(...args);
+      storing.push(stored.catch(() => undefined));
+      waiters.wake();
+      return stored;
+    };
+    const app = createApp({
+      documents: new DocumentRepository(db),
+      queue,
+      store: watched,
+      log: createLogger("inflight-test", "silent"),
+      limits: { maxUploadBytes: 10_000_000, maxUploadsInFlight: 1 },
+      checkReady: async () => undefined,
+    });
+    server = await listen(app);
+  });
+
+  afterAll(async () => {
+    await server.close();
+    await queue.close();
+    redis.disconnect();
+    await closeDb(db);
+    await obliterate(prefix);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  /** An upload whose body is sent in two parts: the first now, the rest when `finish()` is called. */
+  function slowUpload() {
+    const body = multipartBody(pdf());
+    const req = http.request({
+      host: "127.0.0.1",
+      port: server.port,
+      method: "POST",
+      path: "/api/documents",
+      agent: false,
+      headers: { "Content-Type": `multipart/form-data; boundary=${BOUNDARY}`, "Content-Length": body.length },
+    });
+    const answer = new Promise<RawResponse>((resolve, reject) => {
+      req.on("response", (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body: JSON.parse(text) });
+        });
+      });
+      req.on("error", reject);
+    });
+    const started = storing.length;
+    req.write(body.subarray(0, 8192));
+    return {
+      /** Resolves once the app is storing it: it is past the limiter and holds the one slot. */
+      receiving: () => waiters.until(() => (storing.length > started ? true : undefined), 10_000, () => "the upload never reached the store"),
+      finish: () => {
+        req.end(body.subarray(8192));
+        return answer;
+      },
+      cut: () => {
+        answer.catch(() => undefined);
+        req.destroy();
+        return storing[started]!;
+      },
+    };
+  }
+
+  const upload = () =>
+    fetch(`http://127.0.0.1:${server.port}/api/documents`, {
+      method: "POST",
+      body: multipartBody(pdf()),
+      headers: { "Content-Type": `multipart/form-data; boundary=${BOUNDARY}` },
+    });
+
+  it("refuses a second upload with 503 busy and Retry-After while one is received, and takes it once that one is answered", async () => {
+    const first = slowUpload();
+    await first.receiving();
+
+    const refused = await upload();
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("retry-after")).toBe("5");
+    expect(await refused.json()).toEqual({ error: { code: "busy", message: "The server is receiving too many uploads at once; try again in 5 seconds." } });
+    // Only uploads are bounded: reads go on.
+    expect((await fetch(`http://127.0.0.1:${server.port}/api/documents?limit=1`)).status).toBe(200);
+
+    expect((await first.finish()).status).toBe(202);
+    expect((await upload()).status).toBe(202);
+  });
+
+  it("frees the slot of an upload the client cut", async () => {
+    const cut = slowUpload();
+    await cut.receiving();
+    expect((await upload()).status).toBe(503);
+    await cut.cut(); // its stored part is removed after the connection closed, which freed the slot
+    expect((await upload()).status).toBe(202);
+  });
+});
