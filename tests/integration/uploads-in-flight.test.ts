@@ -4,12 +4,13 @@ import os from "node:os";
 import path from "node:path";
 import { closeDb, type Db, DocumentRepository } from "@pagewise/db";
 import { connectRedis, DocumentQueue, type RedisClient } from "@pagewise/queue";
-import { createObjectStore, type ObjectStore } from "@pagewise/storage";
+import { createObjectStore } from "@pagewise/storage";
 import { createApp } from "@pagewise/web/app";
 import { createLogger } from "@pagewise/logger";
 import { listen, type RawResponse } from "../support/raw-http";
 import { corpusFile, obliterate, randomPrefix, testDb, testRedis } from "../support/services";
 import { Waiters } from "../support/waiters";
+import { watchPutStreams } from "../support/watched-store";
 
 const BOUNDARY = "XyZ";
 const pdf = () => fs.readFileSync(corpusFile("text-1p-pdflatex.pdf"));
@@ -32,26 +33,20 @@ describe("uploads in flight are bounded (real Postgres, Redis, local storage)", 
   let redis: RedisClient;
   let queue: DocumentQueue;
   let server: Awaited<ReturnType<typeof listen>>;
-  /** Every putStream the app started (an upload past the limiter, its first bytes checked), settled either way. */
-  const storing: Promise<unknown>[] = [];
   const waiters = new Waiters();
+  /** Every putStream the app started (an upload past the limiter, its first bytes checked), settled either way. */
+  let storing: Promise<unknown>[];
 
   beforeAll(async () => {
     db = testDb();
     redis = await connectRedis("producer", testRedis());
     queue = new DocumentQueue(redis, prefix);
-    const store = createObjectStore({ driver: "local", directory: path.join(tmp, "data") });
-    const watched: ObjectStore = Object.create(store) as ObjectStore;
-    watched.putStream = (...args) => {
-      const stored = store.putStream(...args);
-      storing.push(stored.catch(() => undefined));
-      waiters.wake();
-      return stored;
-    };
+    const watched = watchPutStreams(createObjectStore({ driver: "local", directory: path.join(tmp, "data") }), () => waiters.wake());
+    storing = watched.storing;
     const app = createApp({
       documents: new DocumentRepository(db),
       queue,
-      store: watched,
+      store: watched.store,
       log: createLogger("inflight-test", "silent"),
       limits: { maxUploadBytes: 10_000_000, maxUploadsInFlight: 1 },
       checkReady: async () => undefined,

@@ -11,6 +11,7 @@ import { listen, rawRequest } from "../support/raw-http";
 import { startS3Server, type TestS3Server } from "../support/s3-server";
 import { obliterate, randomPrefix, testDb, testRedis } from "../support/services";
 import { filesBelow } from "../support/stored-files";
+import { watchPutStreams } from "../support/watched-store";
 
 /** Sends the head of a request and part of its body, then hangs up (a cut upload, a closed tab). */
 async function cutRequest(port: number, head: string, bodyPart: Buffer): Promise<void> {
@@ -37,7 +38,7 @@ describe.each(["local", "s3"] as const)("client aborts (real Postgres, Redis, %s
   let s3: TestS3Server | undefined;
   let server: Awaited<ReturnType<typeof listen>>;
   /** Every putStream the app started, settled either way. */
-  const storing: Promise<unknown>[] = [];
+  let storing: Promise<unknown>[];
   const dataDir = path.join(tmp, "data");
 
   beforeAll(async () => {
@@ -48,16 +49,12 @@ describe.each(["local", "s3"] as const)("client aborts (real Postgres, Redis, %s
     store = createObjectStore(s3 ? s3.config : { driver: "local", directory: dataDir });
     // The access log's "request aborted" line is written when the connection closes, which can come before the
     // store has removed what the cut stream started: the checks wait for every putStream to settle, not on timing.
-    const watched: ObjectStore = Object.create(store) as ObjectStore;
-    watched.putStream = (...args) => {
-      const stored = store.putStream(...args);
-      storing.push(stored.catch(() => undefined));
-      return stored;
-    };
+    const watched = watchPutStreams(store);
+    storing = watched.storing;
     const app = createApp({
       documents: new DocumentRepository(db),
       queue,
-      store: watched,
+      store: watched.store,
       log: logged.log,
       limits: { maxUploadBytes: 10_000_000 },
       checkReady: async () => undefined,
