@@ -14,6 +14,7 @@ import { documentSchema, progressEventSchema, statusEventSchema } from "@pagewis
 import { createApp } from "@pagewise/web/app";
 import { OpenStreams } from "@pagewise/web/live/open-streams";
 import { openSse, type SseSession } from "../support/sse";
+import { waitFor } from "../support/waiters";
 import { databaseUrl, obliterate, randomPrefix, testDb, testRedis } from "../support/services";
 
 /**
@@ -233,12 +234,3 @@ describe("live progress: SSE and long-poll follow the database's change feed", (
     });
   });
 });
-
-/** Re-checks a condition on each turn of the event loop until it holds or the deadline passes (no fixed sleeps). */
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setImmediate(r));
-  }
-}

@@ -31,3 +31,15 @@ export class Waiters {
     });
   }
 }
+
+/**
+ * Re-checks a condition of this process's own state (a listener's subscriptions, the open streams) on each turn of
+ * the event loop until it holds, rejecting at the deadline: for state that has no event to wait on. No fixed sleeps.
+ */
+export async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setImmediate(r));
+  }
+}

@@ -46,7 +46,7 @@ export const apiErrors = {
   idempotency_key_reused: { status: 422, message: "This Idempotency-Key was used with a different request; use a new key for a new upload." },
   headers_too_large: { status: 431, message: "The request's headers are too large." },
   internal: { status: 500, message: "Internal server error." },
-  busy: { status: 503, message: "The server is receiving too many uploads at once; try again in {seconds} seconds." },
+  busy: { status: 503, message: "The server is busy: too many {what} at once; try again in {seconds} seconds." },
   queue_unavailable: { status: 503, message: "The queue is unavailable; the document was not {what}. Try again." },
   not_ready: { status: 503, message: "Not ready: {dependency} is not answering." },
   metrics_unavailable: { status: 503, message: "A metrics source did not answer." },

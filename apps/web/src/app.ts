@@ -19,6 +19,7 @@ import { requireApiKey } from "./security/api-key";
 import { corsFor, optionsNotServed } from "./security/cors";
 import { refuseCrossSite } from "./security/cross-site";
 import { securityHeaders } from "./security/headers";
+import { Slots } from "./slots";
 
 export function createApp(webDeps: WebDeps): express.Express {
   const statusBodies = new StatusBodies({
@@ -28,7 +29,8 @@ export function createApp(webDeps: WebDeps): express.Express {
   });
   // The web's writes resolve once the change feed has emitted them: what follows the feed shows them at once.
   const documents = webDeps.documents.followedBy(webDeps.documentChanges);
-  const deps: AppDeps = { ...webDeps, documents, statusBodies, queueEstimates: new QueueEstimates(documents) };
+  const slots = { uploads: new Slots(webDeps.limits.maxUploadsInFlight ?? Infinity), streams: new Slots(webDeps.limits.maxOpenStreams ?? Infinity) };
+  const deps: AppDeps = { ...webDeps, documents, statusBodies, queueEstimates: new QueueEstimates(documents), slots };
   const app = express();
   const security = deps.security ?? {};
   app.disable("x-powered-by");

@@ -6,6 +6,7 @@ import type { Registry } from "prom-client";
 import type { OpenStreams } from "./live/open-streams";
 import type { QueueEstimates } from "./live/queue-estimates";
 import type { StatusBodies } from "./live/status-bodies";
+import type { Slots } from "./slots";
 import type { UploadPolicy } from "./upload-options";
 
 /** What the web app needs from the outside world; main.ts builds the real ones, tests may build their own. */
@@ -20,8 +21,11 @@ export interface WebDeps {
   log: Logger;
   /** Resolves when Postgres and Redis answer; rejects otherwise. */
   checkReady: () => Promise<void>;
-  /** maxUploadsInFlight: multipart uploads received at once (uploads-in-flight.ts); unset = no bound (tests). */
-  limits: { maxUploadBytes: number; maxUploadsInFlight?: number };
+  /**
+   * maxUploadsInFlight: multipart uploads received at once (uploads-in-flight.ts); maxOpenStreams: SSE streams and
+   * long-polls held open at once. Unset = no bound (tests); main.ts sets both from the environment.
+   */
+  limits: { maxUploadBytes: number; maxUploadsInFlight?: number; maxOpenStreams?: number };
   /**
    * The settings the workers process documents with (DETECTOR_MODEL, RENDER_DPI): an upload with reuse=true reuses a
    * succeeded document only when they match. Without them reuse=true is accepted and does nothing.
@@ -56,7 +60,7 @@ export interface WebDeps {
 }
 
 /**
- * The app's own parts, made by createApp: the status answers kept per document (routes/document-status.ts) and the
- * queue estimates added to them per request.
+ * The app's own parts, made by createApp: the status answers kept per document (routes/document-status.ts), the
+ * queue estimates added to them per request, and the slots that bound uploads and open streams (slots.ts).
  */
-export type AppDeps = WebDeps & { statusBodies: StatusBodies; queueEstimates: QueueEstimates };
+export type AppDeps = WebDeps & { statusBodies: StatusBodies; queueEstimates: QueueEstimates; slots: { uploads: Slots; streams: Slots } };

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
       queue,
       store,
       log,
-      limits: { maxUploadBytes: env.MAX_UPLOAD_BYTES, maxUploadsInFlight: env.MAX_UPLOADS_IN_FLIGHT },
+      limits: { maxUploadBytes: env.MAX_UPLOAD_BYTES, maxUploadsInFlight: env.MAX_UPLOADS_IN_FLIGHT, maxOpenStreams: env.MAX_OPEN_STREAMS },
       uploadPolicy: {
         retentionHours: env.RETENTION_HOURS,
         webhookUrl: env.WEBHOOK_URL,

@@ -137,6 +137,11 @@ export const webEnvSchema = commonEnvSchema.extend({
    * hold a 5 MB part in memory: 16 bound that at 80 MB a process.
    */
   MAX_UPLOADS_IN_FLIGHT: int(16, 1),
+  /**
+   * SSE streams and long-polls one web process holds open at once; more answer 503 `busy` with Retry-After. Each
+   * costs ~45 KB of memory while open (measured, docs/benchmarks.md): 1000 bound that near 45 MB a process.
+   */
+  MAX_OPEN_STREAMS: int(1000, 1),
   /** Bearer token required on /api routes and /metrics; unset = open (local use). */
   API_KEY: optionalString,
   /** Origins allowed to call the API from a browser (CORS), comma-separated; unset = same-origin only. */

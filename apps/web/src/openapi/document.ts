@@ -132,7 +132,7 @@ export const operations: Operation[] = [
     params: idParams,
     query: documentQuery,
     responses: { 200: { description: "The document (ETag; 304 to a matching If-None-Match)", schema: documentSchema } },
-    errors: ["bad_query", "not_found"],
+    errors: ["bad_query", "not_found", "busy"],
   },
   {
     operationId: "streamDocumentEvents", method: "get", path: `${documentPath}/events`,
@@ -146,7 +146,7 @@ export const operations: Operation[] = [
         raw: { oneOf: [schemaOrRef(statusEventSchema), schemaOrRef(progressEventSchema)] },
       },
     },
-    errors: ["not_found"],
+    errors: ["not_found", "busy"],
   },
   {
     operationId: "deleteDocument", method: "delete", path: documentPath,

@@ -73,8 +73,7 @@ export function createDocumentHandlers(deps: AppDeps): RequestHandler[] {
     if (req.is("application/json")) return fromDirectUpload(req, res, deps, key);
     throw apiError("missing_file");
   };
-  const bound = deps.limits.maxUploadsInFlight === undefined ? [] : [uploadsInFlight(deps.limits.maxUploadsInFlight)];
-  return [...bound, multipartPdf(deps.store, deps.limits.maxUploadBytes), express.json({ limit: "16kb" }), accept];
+  return [uploadsInFlight(deps.slots.uploads), multipartPdf(deps.store, deps.limits.maxUploadBytes), express.json({ limit: "16kb" }), accept];
 }
 
 /** The document an earlier request with this key made: replayed when it was the same request, else a 422. */

@@ -1,5 +1,6 @@
 import { Router } from "express";
-import type { WebDeps } from "../deps";
+import type { AppDeps } from "../deps";
+import { busy } from "../http-error";
 import { progressEventData, statusEventData, watchedState, type WatchedState } from "../live/document-state";
 import { openSse } from "../live/sse";
 import { watchDocument } from "../live/watch-document";
@@ -14,11 +15,13 @@ const DEFAULT_HEARTBEAT_MS = 15_000;
  * when it changes: the row is read again after each change PostgreSQL notifies (the web's one change feed, with a
  * timer as the fallback while it is down). A comment line every 15 s
  * keeps the connection open. The stream stays open after a final status (a retry may follow); clients close it.
+ * Streams and long-polls share MAX_OPEN_STREAMS slots: one more is a 503 `busy` with Retry-After.
  */
-export function documentEventsRouter(deps: WebDeps): Router {
+export function documentEventsRouter(deps: AppDeps): Router {
   const router = Router();
   router.get("/:id/events", async (req, res) => {
     const doc = await findOr404(deps.documents, req.params.id);
+    if (!deps.slots.streams.take(res)) throw busy(res, "live updates open");
     const log = req.log?.child({ documentId: doc.id }) ?? deps.log.child({ documentId: doc.id });
     const stream = openSse(res, deps.live?.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
     deps.streams?.add(stream);

@@ -6,10 +6,11 @@ import { closeDb, type Db, DocumentRepository } from "@pagewise/db";
 import { connectRedis, DocumentQueue, type RedisClient } from "@pagewise/queue";
 import { createObjectStore } from "@pagewise/storage";
 import { createApp } from "@pagewise/web/app";
+import { OpenStreams } from "@pagewise/web/live/open-streams";
 import { createLogger } from "@pagewise/logger";
 import { listen, type RawResponse } from "../support/raw-http";
 import { corpusFile, obliterate, randomPrefix, testDb, testRedis } from "../support/services";
-import { Waiters } from "../support/waiters";
+import { waitFor, Waiters } from "../support/waiters";
 import { watchPutStreams } from "../support/watched-store";
 
 const BOUNDARY = "XyZ";
@@ -22,11 +23,13 @@ const multipartBody = (file: Buffer) =>
   ]);
 
 /**
- * MAX_UPLOADS_IN_FLIGHT (uploads-in-flight.ts): with a bound of one, a second multipart upload that arrives while
- * one is being received is refused at once with 503 `busy` and Retry-After, other requests are not held up, and the
- * slot is free again when the first upload is answered or cut.
+ * The bounds on requests that hold memory while they last (slots.ts), each set to one here:
+ * - MAX_UPLOADS_IN_FLIGHT: a second multipart upload that arrives while one is being received is refused at once
+ *   with 503 `busy` and Retry-After, other requests are not held up, and the slot is free again when the first
+ *   upload is answered or cut;
+ * - MAX_OPEN_STREAMS: SSE streams and long-polls share theirs the same way.
  */
-describe("uploads in flight are bounded (real Postgres, Redis, local storage)", () => {
+describe("busy slots: uploads in flight and open streams are bounded (real Postgres, Redis, local storage)", () => {
   const prefix = randomPrefix("inflight");
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pw-inflight-"));
   let db: Db;
@@ -34,6 +37,7 @@ describe("uploads in flight are bounded (real Postgres, Redis, local storage)", 
   let queue: DocumentQueue;
   let server: Awaited<ReturnType<typeof listen>>;
   const waiters = new Waiters();
+  const streams = new OpenStreams();
   /** Every putStream the app started (an upload past the limiter, its first bytes checked), settled either way. */
   let storing: Promise<unknown>[];
 
@@ -48,7 +52,8 @@ describe("uploads in flight are bounded (real Postgres, Redis, local storage)", 
       queue,
       store: watched.store,
       log: createLogger("inflight-test", "silent"),
-      limits: { maxUploadBytes: 10_000_000, maxUploadsInFlight: 1 },
+      limits: { maxUploadBytes: 10_000_000, maxUploadsInFlight: 1, maxOpenStreams: 1 },
+      streams,
       checkReady: async () => undefined,
     });
     server = await listen(app);
@@ -116,7 +121,7 @@ describe("uploads in flight are bounded (real Postgres, Redis, local storage)", 
     const refused = await upload();
     expect(refused.status).toBe(503);
     expect(refused.headers.get("retry-after")).toBe("5");
-    expect(await refused.json()).toEqual({ error: { code: "busy", message: "The server is receiving too many uploads at once; try again in 5 seconds." } });
+    expect(await refused.json()).toEqual({ error: { code: "busy", message: "The server is busy: too many uploads arriving at once; try again in 5 seconds." } });
     // Only uploads are bounded: reads go on.
     expect((await fetch(`http://127.0.0.1:${server.port}/api/documents?limit=1`)).status).toBe(200);
 
@@ -130,5 +135,33 @@ describe("uploads in flight are bounded (real Postgres, Redis, local storage)", 
     expect((await upload()).status).toBe(503);
     await cut.cut(); // its stored part is removed after the connection closed, which freed the slot
     expect((await upload()).status).toBe(202);
+  });
+
+  it("holds one SSE stream or long-poll at a time: one more is 503 busy, a plain GET is not, and the slot frees when the stream closes", async () => {
+    const base = `http://127.0.0.1:${server.port}`;
+    const created = await upload();
+    expect(created.status).toBe(202);
+    const { id } = (await created.json()) as { id: string };
+    const sse = new AbortController();
+    const first = await fetch(`${base}/api/documents/${id}/events`, { signal: sse.signal });
+    expect(first.status).toBe(200);
+
+    for (const url of [`/api/documents/${id}/events`, `/api/documents/${id}?wait=30`]) {
+      const refused = await fetch(`${base}${url}`);
+      expect({ url, status: refused.status, retryAfter: refused.headers.get("retry-after"), body: await refused.json() }).toEqual({
+        url,
+        status: 503,
+        retryAfter: "5",
+        body: { error: { code: "busy", message: "The server is busy: too many live updates open at once; try again in 5 seconds." } },
+      });
+    }
+    expect((await fetch(`${base}/api/documents/${id}`)).status).toBe(200);
+    // A document that does not exist is still a 404, not a 503.
+    expect((await fetch(`${base}/api/documents/00000000-0000-4000-8000-000000000000?wait=30`)).status).toBe(404);
+
+    sse.abort();
+    await waitFor(() => streams.size === 0, 10_000); // the server saw the stream close, which freed its slot
+    const polled = await fetch(`${base}/api/documents/${id}?wait=1&since=processing:7`); // differs: answers at once
+    expect(polled.status).toBe(200);
   });
 });
