@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { isUnfinished } from "./document-row";
+import { cancelUnfinishedSql } from "./web-transitions";
 
 /** A deleted document whose stored objects may still exist (document_deletions). */
 export interface PendingDeletion {
@@ -37,12 +37,7 @@ export class PgDocumentDeletions {
         await client.query("ROLLBACK");
         return null;
       }
-      if (isUnfinished(doc.status)) {
-        await client.query(
-          `UPDATE documents SET status = 'cancelled', finished_at = now(), updated_at = now() WHERE id = $1`,
-          [documentId],
-        );
-      }
+      await client.query(cancelUnfinishedSql, [documentId]); // a queued or processing document is cancelled first
       const prefixes = [...new Set([`documents/${documentId}/`, folderOf(doc.sourceKey)])].filter((p) => p.length > 0);
       await client.query(
         `INSERT INTO document_deletions (document_id, prefixes) VALUES ($1, $2)

@@ -17,7 +17,7 @@ export type DocumentWithPages = Document & { pages: Page[] };
  * The statuses a document has while its job may still run: every transition out of them (claim, fail, cancel) and
  * every read of the backlog uses this one set, in TypeScript or as the SQL list `unfinishedSql`.
  */
-export const unfinishedStatuses: readonly DocumentStatus[] = [DocumentStatus.queued, DocumentStatus.processing];
+const unfinishedStatuses: readonly DocumentStatus[] = [DocumentStatus.queued, DocumentStatus.processing];
 export const isUnfinished = (status: string | null | undefined): boolean => (unfinishedStatuses as readonly unknown[]).includes(status);
 export const unfinishedSql = `(${unfinishedStatuses.map((s) => `'${s}'`).join(", ")})`;
 

@@ -1,15 +1,22 @@
 import type pg from "pg";
 import type { Prisma } from "./generated/prisma/client";
-import { documentColumns, DocumentStatus, unfinishedStatuses, type Document, type DocumentWithPages, type NewDocument } from "./document-row";
+import { documentColumns, DocumentStatus, unfinishedSql, type Document, type DocumentWithPages, type NewDocument } from "./document-row";
 
 /*
  * The web's transitions of a document: → queued (create, one INSERT in SQL), and on Prisma → succeeded as a copy
- * (createReused), queued|processing → cancelled, failed|cancelled → queued (retry), queued → failed when the job
+ * (createReused), queued|processing → cancelled (in SQL, shared with a deletion), failed|cancelled → queued (retry), queued → failed when the job
  * could not be enqueued. Only the web calls them (through DocumentRepository, `@pagewise/db`); the worker's are in
  * worker-transitions.ts, and no transition is in both. Each takes any Prisma client, a transaction's included, so a
  * document can be created inside one (create also takes the pool).
  */
 type Client = Prisma.TransactionClient;
+
+/**
+ * queued|processing → cancelled, as one statement: `cancel` runs it on Prisma, and a deletion runs it on its pg
+ * transaction before it removes the row (document-deletions.ts), so the cancel is written in one place.
+ */
+export const cancelUnfinishedSql = `UPDATE documents SET status = 'cancelled', finished_at = now(), updated_at = now()
+  WHERE id = $1::uuid AND status IN ${unfinishedSql}`;
 
 /**
  * Where `create` runs its INSERT: the pool (a multipart upload), or the Prisma transaction a direct upload is
@@ -108,11 +115,7 @@ export const webTransitions = {
 
   /** queued|processing → cancelled. False when it was neither (finished, cancelled already, or no such document). */
   async cancel(db: Client, id: string): Promise<boolean> {
-    const r = await db.document.updateMany({
-      where: { id, status: { in: [...unfinishedStatuses] } },
-      data: { status: DocumentStatus.cancelled, finishedAt: new Date() },
-    });
-    return r.count === 1;
+    return (await db.$executeRawUnsafe(cancelUnfinishedSql, id)) === 1;
   },
 
   /** failed|cancelled → queued, keeping the pages done (the job resumes after them). */
