@@ -1,11 +1,12 @@
-import { Router, type Response } from "express";
+import { Router } from "express";
 import { z } from "zod";
 import type { PageResult, SkippedPage } from "@pagewise/core";
-import type { DocumentWithPages, Page } from "@pagewise/db";
+import type { Page } from "@pagewise/db";
 import { ObjectNotFound, type ObjectStore } from "@pagewise/storage";
 import { pageResultSchema } from "../api-schemas";
 import type { WebDeps } from "../deps";
 import { CocoCategories, cocoImages, pageAnnotations } from "../export/coco";
+import { streamPages } from "../export/stream-pages";
 import { apiError, notFound } from "../http-error";
 import { pageRow, presentSummary } from "../presenters";
 import { parse } from "../validate";
@@ -30,31 +31,6 @@ async function readPage(store: ObjectStore, row: Page): Promise<PageResult | Ski
 }
 
 /**
- * Writes `head`, then each page's part as it is read from storage (one page in memory at a time), then `tail`.
- * A failure before the first byte is a normal error answer; after it, the connection is cut (a truncated body).
- */
-async function streamPages(res: Response, doc: DocumentWithPages, store: ObjectStore, parts: {
-  head: string;
-  page: (result: PageResult | SkippedPage, index: number) => string;
-  tail: () => string;
-}): Promise<void> {
-  let started = false;
-  try {
-    for (const [index, row] of doc.pages.entries()) {
-      const part = parts.page(await readPage(store, row), index);
-      if (!started) res.write(parts.head);
-      started = true;
-      res.write(part);
-    }
-    if (!started) res.write(parts.head);
-    res.end(parts.tail());
-  } catch (error) {
-    if (!started) throw error;
-    res.destroy(error as Error);
-  }
-}
-
-/**
  * GET /api/documents/{id}/export?format=json|coco[&partial=true]. A document that has not succeeded answers 409
  * `not_finished` unless partial=true, which exports the pages done so far and says so (`partial: true`).
  */
@@ -71,7 +47,7 @@ export function exportRouter(deps: WebDeps): Router {
     res.status(200).type("application/json").set("Content-Disposition", `attachment; filename="${name}"`);
     const summary = { ...presentSummary(doc), partial };
     if (query.format === "json") {
-      await streamPages(res, doc, deps.store, {
+      await streamPages(res, doc.pages, (row) => readPage(deps.store, row), {
         head: `{"document":${JSON.stringify(summary)},"pages":[`,
         page: (result, i) => (i ? "," : "") + JSON.stringify(result),
         tail: () => "]}",
@@ -83,7 +59,7 @@ export function exportRouter(deps: WebDeps): Router {
     const info = { description: doc.title, version: "1.0", date_created: doc.createdAt.toISOString(), pagewise: { ...summary, skippedPages } };
     let nextId = 1;
     let written = 0;
-    await streamPages(res, doc, deps.store, {
+    await streamPages(res, doc.pages, (row) => readPage(deps.store, row), {
       head: `{"info":${JSON.stringify(info)},"licenses":[],"images":${JSON.stringify(images)},"annotations":[`,
       page: (result) => {
         const annotations = pageAnnotations(result, nextId, categories);
