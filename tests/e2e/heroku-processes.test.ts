@@ -73,7 +73,12 @@ describe("Heroku-style web and worker processes", () => {
     const port = await freePort();
     const web = start("web", { PORT: String(port), WEB_CONCURRENCY: "2" });
     await web.waitForLine(/"web cluster listening"/, 30_000);
-    const listening = web.lines.filter((l) => l.includes('"web listening"')).map((l) => (JSON.parse(l) as { pid: number }).pid);
+    // Each process writes its own lines to the shared stdout: a web process's "web listening" can come after the
+    // primary's "web cluster listening" line, which follows the cluster's own event. Wait for both.
+    const pidOf = (line: string) => (JSON.parse(line) as { pid: number }).pid;
+    const first = pidOf(await web.waitForLine(/"msg":"web listening"/, 30_000));
+    await web.waitForLine(new RegExp(`"pid":(?!${first}\\b)\\d+,.*"msg":"web listening"`), 30_000);
+    const listening = web.lines.filter((l) => l.includes('"web listening"')).map(pidOf);
     expect(new Set(listening).size).toBe(2);
     expect(listening).not.toContain(web.child.pid);
     for (let i = 0; i < 4; i++) expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
