@@ -29,7 +29,10 @@ export function createApp(webDeps: WebDeps): express.Express {
   });
   // The web's writes resolve once the change feed has emitted them: what follows the feed shows them at once.
   const documents = webDeps.documents.followedBy(webDeps.documentChanges);
-  const slots = { uploads: new Slots(webDeps.limits.maxUploadsInFlight ?? Infinity), streams: new Slots(webDeps.limits.maxOpenStreams ?? Infinity) };
+  const slots = {
+    uploads: new Slots(webDeps.limits.maxUploadsInFlight ?? Infinity, "uploads arriving"),
+    streams: new Slots(webDeps.limits.maxOpenStreams ?? Infinity, "live updates open"),
+  };
   const deps: AppDeps = { ...webDeps, documents, statusBodies, queueEstimates: new QueueEstimates(documents), slots };
   const app = express();
   const security = deps.security ?? {};

@@ -7,15 +7,6 @@ export { apiError, HttpError } from "./api-errors";
 
 export const notFound = (thing: string) => apiError("not_found", { thing });
 
-/** Seconds a request refused as `busy` is told to wait (Retry-After): long enough for a small upload or a poll to end. */
-const BUSY_RETRY_AFTER_SECONDS = 5;
-
-/** 503 `busy` with Retry-After: this process holds as many requests like this one (`what`) as it may (slots.ts). */
-export function busy(res: Response, what: string): HttpError {
-  res.set("Retry-After", String(BUSY_RETRY_AFTER_SECONDS));
-  return apiError("busy", { what, seconds: BUSY_RETRY_AFTER_SECONDS });
-}
-
 export const unknownRoute: RequestHandler = (_req, _res, next) => next(notFound("route"));
 
 /** Express, body-parser (raw-body, http-errors) and multer errors say what went wrong in `type`, `status` or `code`. */

@@ -1,5 +1,4 @@
 import type { RequestHandler } from "express";
-import { busy } from "./http-error";
 import type { Slots } from "./slots";
 
 /**
@@ -11,7 +10,7 @@ import type { Slots } from "./slots";
  */
 export function uploadsInFlight(slots: Slots): RequestHandler {
   return (req, res, next) => {
-    if (!req.is("multipart/form-data") || slots.take(res)) return next();
-    next(busy(res, "uploads arriving"));
+    if (req.is("multipart/form-data")) slots.take(res); // throws 503 busy when none is left
+    next();
   };
 }

@@ -3,9 +3,9 @@ import type { Prisma } from "./generated/prisma/client";
 import { documentColumns, DocumentStatus, unfinishedSql, type Document, type DocumentWithPages, type NewDocument } from "./document-row";
 
 /*
- * The web's transitions of a document: → queued (create, one INSERT in SQL), and on Prisma → succeeded as a copy
- * (createReused), queued|processing → cancelled (in SQL, shared with a deletion), failed|cancelled → queued (retry), queued → failed when the job
- * could not be enqueued. Only the web calls them (through DocumentRepository, `@pagewise/db`); the worker's are in
+ * The web's transitions of a document: → queued (create, one INSERT in SQL), queued|processing → cancelled (one
+ * UPDATE in SQL, shared with a deletion), and on Prisma → succeeded as a copy (createReused), failed|cancelled →
+ * queued (retry), queued → failed when the job could not be enqueued. Only the web calls them (through DocumentRepository, `@pagewise/db`); the worker's are in
  * worker-transitions.ts, and no transition is in both. Each takes any Prisma client, a transaction's included, so a
  * document can be created inside one (create also takes the pool).
  */

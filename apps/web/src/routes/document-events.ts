@@ -1,6 +1,5 @@
 import { Router } from "express";
 import type { AppDeps } from "../deps";
-import { busy } from "../http-error";
 import { progressEventData, statusEventData, watchedState, type WatchedState } from "../live/document-state";
 import { openSse } from "../live/sse";
 import { watchDocument } from "../live/watch-document";
@@ -21,7 +20,7 @@ export function documentEventsRouter(deps: AppDeps): Router {
   const router = Router();
   router.get("/:id/events", async (req, res) => {
     const doc = await findOr404(deps.documents, req.params.id);
-    if (!deps.slots.streams.take(res)) throw busy(res, "live updates open");
+    deps.slots.streams.take(res);
     const log = req.log?.child({ documentId: doc.id }) ?? deps.log.child({ documentId: doc.id });
     const stream = openSse(res, deps.live?.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
     deps.streams?.add(stream);

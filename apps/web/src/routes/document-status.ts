@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from "express";
 import type { AppDeps } from "../deps";
 import { documentQuery } from "../api-schemas";
-import { apiError, busy, notFound } from "../http-error";
+import { apiError, notFound } from "../http-error";
 import { stateTag } from "../live/document-state";
 import { waitForChange } from "../live/long-poll";
 import { spliceQueue } from "../live/queue-estimates";
@@ -47,7 +47,7 @@ export function documentStatusHandler(deps: AppDeps): RequestHandler {
     const query = parse(documentQuery, req.query, () => apiError("bad_query", { rule: 'wait is 0 to 60 seconds, since is "status:pagesDone"' }));
     if (query.wait > 0) {
       let doc = await findOr404(deps.documents, req.params.id);
-      if (!deps.slots.streams.take(res)) throw busy(res, "live updates open");
+      deps.slots.streams.take(res);
       const options = { documents: deps.documents, changes: deps.documentChanges, pollMs: deps.live?.pollMs ?? DEFAULT_POLL_MS };
       doc = await waitForChange(options, doc, query.since ?? stateTag(doc), query.wait * 1000, res);
       if (res.writableEnded || res.destroyed) return;
